@@ -1,0 +1,99 @@
+"""The tracing API.
+
+A library creates spans through a :class:`Tracer` from :func:`get_tracer`;
+with no implementation configured every call is a cheap no-op. An
+application chooses the implementation, usually the SDK's ``TracerSource``,
+with :func:`set_preferred_tracer_source_implementation` or the environment
+variable ``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE`` (see
+:mod:`opentelemetry.util.loader`).
+"""
+
+import threading
+from typing import Callable, Optional, Type
+
+from ..util import loader
+from .span import INVALID_SPAN, DefaultSpan, Event, Link, Span, SpanKind
+from .span_context import (
+    INVALID_SPAN_CONTEXT,
+    INVALID_SPAN_ID,
+    INVALID_TRACE_ID,
+    SpanContext,
+    TraceOptions,
+    format_span_id,
+    format_trace_id,
+)
+from .trace_state import TraceState
+from .tracer import DefaultTracer, DefaultTracerSource, ParentSpan, Tracer, TracerSource
+
+__all__ = [
+    "DefaultSpan",
+    "DefaultTracer",
+    "DefaultTracerSource",
+    "Event",
+    "INVALID_SPAN",
+    "INVALID_SPAN_CONTEXT",
+    "INVALID_SPAN_ID",
+    "INVALID_TRACE_ID",
+    "Link",
+    "ParentSpan",
+    "Span",
+    "SpanContext",
+    "SpanKind",
+    "TraceOptions",
+    "TraceState",
+    "Tracer",
+    "TracerSource",
+    "format_span_id",
+    "format_trace_id",
+    "get_tracer",
+    "set_preferred_tracer_source_implementation",
+    "tracer_source",
+]
+
+#: Builds the tracer source; called once with :class:`TracerSource`.
+TracerSourceFactory = Callable[[Type[TracerSource]], TracerSource]
+
+_TRACER_SOURCE: Optional[TracerSource] = None
+_TRACER_SOURCE_FACTORY: Optional[TracerSourceFactory] = None
+_LOCK = threading.Lock()
+
+
+def tracer_source() -> TracerSource:
+    """The process's tracer source, resolved on first use and kept."""
+    global _TRACER_SOURCE  # pylint: disable=global-statement
+    source = _TRACER_SOURCE
+    if source is None:
+        with _LOCK:
+            if _TRACER_SOURCE is None:
+                _TRACER_SOURCE = loader.load_implementation(
+                    TracerSource, _TRACER_SOURCE_FACTORY, DefaultTracerSource
+                )
+            source = _TRACER_SOURCE
+    return source
+
+
+def get_tracer(
+    instrumenting_module_name: str, instrumenting_library_version: str = ""
+) -> Tracer:
+    """``tracer_source().get_tracer(...)``: the usual way to get a tracer."""
+    return tracer_source().get_tracer(
+        instrumenting_module_name, instrumenting_library_version
+    )
+
+
+def set_preferred_tracer_source_implementation(factory: TracerSourceFactory) -> None:
+    """Choose the factory that builds the tracer source.
+
+    Call it at start-up, before anything asks for a tracer: once the source
+    is resolved it cannot change, and a late call raises :exc:`RuntimeError`
+    so the mistake shows at once instead of spans silently going nowhere.
+    The environment variables win over this preference.
+    """
+    global _TRACER_SOURCE_FACTORY  # pylint: disable=global-statement
+    with _LOCK:
+        if _TRACER_SOURCE is not None:
+            raise RuntimeError(
+                "The TracerSource is already in use; set the preferred "
+                "implementation before the first get_tracer() or tracer_source()"
+            )
+        _TRACER_SOURCE_FACTORY = factory

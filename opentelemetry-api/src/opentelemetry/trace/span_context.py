@@ -1,0 +1,101 @@
+"""The identity of a span that crosses process boundaries."""
+
+from typing import Any, Optional
+
+from .trace_state import TraceState
+
+__all__ = [
+    "INVALID_SPAN_CONTEXT",
+    "INVALID_SPAN_ID",
+    "INVALID_TRACE_ID",
+    "SpanContext",
+    "TraceOptions",
+    "format_span_id",
+    "format_trace_id",
+]
+
+INVALID_TRACE_ID = 0x00000000000000000000000000000000
+INVALID_SPAN_ID = 0x0000000000000000
+
+
+def format_trace_id(trace_id: int) -> str:
+    """A trace id as ``0x`` and 32 lower-case hex digits."""
+    return "0x{:032x}".format(trace_id)
+
+
+def format_span_id(span_id: int) -> str:
+    """A span id as ``0x`` and 16 lower-case hex digits."""
+    return "0x{:016x}".format(span_id)
+
+
+class TraceOptions(int):
+    """The W3C trace flags: a byte whose lowest bit says the trace is sampled."""
+
+    DEFAULT = 0x00
+    SAMPLED = 0x01
+
+    @classmethod
+    def get_default(cls) -> "TraceOptions":
+        """The flags with nothing set (not sampled)."""
+        return _DEFAULT_OPTIONS
+
+    @property
+    def sampled(self) -> bool:
+        """Whether the sampled bit is set."""
+        return bool(self & TraceOptions.SAMPLED)
+
+
+_DEFAULT_OPTIONS = TraceOptions(TraceOptions.DEFAULT)
+
+
+class SpanContext:
+    """The part of a span that is propagated: trace id, span id, flags, state.
+
+    Ids are integers; ``0`` is invalid for either. Instances are values:
+    compare them with ``==``.
+    """
+
+    __slots__ = ("trace_id", "span_id", "trace_options", "trace_state")
+
+    def __init__(
+        self,
+        trace_id: int,
+        span_id: int,
+        trace_options: Optional[TraceOptions] = None,
+        trace_state: Optional[TraceState] = None,
+    ) -> None:
+        self.trace_id = trace_id
+        self.span_id = span_id
+        self.trace_options = _DEFAULT_OPTIONS if trace_options is None else trace_options
+        self.trace_state = TraceState.get_default() if trace_state is None else trace_state
+
+    def is_valid(self) -> bool:
+        """Whether both ids are non-zero, so the context identifies a span."""
+        return (
+            self.trace_id != INVALID_TRACE_ID and self.span_id != INVALID_SPAN_ID
+        )
+
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, SpanContext):
+            return NotImplemented
+        return (
+            self.trace_id == other.trace_id
+            and self.span_id == other.span_id
+            and self.trace_options == other.trace_options
+            and self.trace_state == other.trace_state
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.trace_id, self.span_id, int(self.trace_options)))
+
+    def __repr__(self) -> str:
+        return "{}(trace_id={}, span_id={}, trace_state={!r})".format(
+            type(self).__name__,
+            format_trace_id(self.trace_id),
+            format_span_id(self.span_id),
+            self.trace_state,
+        )
+
+
+#: The context of no span: a receiver that gets it starts a new trace.
+INVALID_SPAN_CONTEXT = SpanContext(INVALID_TRACE_ID, INVALID_SPAN_ID)

@@ -1,0 +1,88 @@
+"""Finds the implementation behind an API type.
+
+The order, from the v0.3 loader: the environment variable
+``OPENTELEMETRY_PYTHON_IMPLEMENTATION_<TYPE>`` (``<TYPE>`` is the API type's
+name upper-cased, e.g. ``TRACERSOURCE``), then
+``OPENTELEMETRY_PYTHON_IMPLEMENTATION_DEFAULT``, then the factory the program
+preferred, else the API's own no-op. A variable names a module whose
+``get_opentelemetry_implementation(api_type)`` is the factory, or
+``module:attribute`` for another callable. ``python -E`` disables the variables.
+
+Whatever goes wrong (a module that does not import, a factory that raises or
+returns the wrong type) is logged and the no-op is used: a tracing
+misconfiguration must not stop the application.
+"""
+
+import importlib
+import logging
+import os
+import sys
+from typing import Callable, Optional, Type, TypeVar
+
+__all__ = ["ENV_PREFIX", "ImplementationFactory", "load_implementation"]
+
+logger = logging.getLogger(__name__)
+
+ENV_PREFIX = "OPENTELEMETRY_PYTHON_IMPLEMENTATION_"
+
+_T = TypeVar("_T")
+
+#: Called with the API type, returns the instance to use.
+ImplementationFactory = Callable[[Type[_T]], _T]
+
+
+def _factory_from_environment(
+    api_type: Type[_T],
+) -> "tuple[Optional[str], Optional[ImplementationFactory[_T]]]":
+    """The variable that names a factory and the factory itself, if any."""
+    if sys.flags.ignore_environment:
+        return None, None
+    for suffix in (api_type.__name__.upper(), "DEFAULT"):
+        variable = ENV_PREFIX + suffix
+        spec = os.environ.get(variable, "").strip()
+        if spec:
+            module_name, _, attribute = spec.partition(":")
+            module = importlib.import_module(module_name.strip())
+            factory = getattr(
+                module, attribute.strip() or "get_opentelemetry_implementation"
+            )
+            return variable, factory
+    return None, None
+
+
+def load_implementation(
+    api_type: Type[_T],
+    preferred_factory: Optional[ImplementationFactory[_T]],
+    default: Callable[[], _T],
+) -> _T:
+    """Return the instance of ``api_type`` the environment or program chose.
+
+    ``default`` builds the no-op used when nothing is chosen or the choice
+    fails.
+    """
+    origin = "the preferred factory"
+    try:
+        variable, factory = _factory_from_environment(api_type)
+        if factory is not None:
+            origin = "the factory named by " + str(variable)
+        else:
+            factory = preferred_factory
+        if factory is None:
+            return default()
+        result = factory(api_type)
+    except Exception:  # any failure in user-supplied code falls back to the no-op
+        logger.exception(
+            "Loading the %s implementation from %s failed; using the no-op",
+            api_type.__name__,
+            origin,
+        )
+        return default()
+    if not isinstance(result, api_type):
+        logger.error(
+            "%s returned %r, which is not a %s; using the no-op",
+            origin,
+            result,
+            api_type.__name__,
+        )
+        return default()
+    return result

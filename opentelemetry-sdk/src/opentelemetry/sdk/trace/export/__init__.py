@@ -1,0 +1,12 @@
+"""Span export: processors that hand ended spans to exporters, and exporters."""
+
+from .console_span_exporter import ConsoleSpanExporter
+from .simple_span_processor import SimpleExportSpanProcessor
+from .span_exporter import SpanExporter, SpanExportResult
+
+__all__ = [
+    "ConsoleSpanExporter",
+    "SimpleExportSpanProcessor",
+    "SpanExportResult",
+    "SpanExporter",
+]

@@ -1,0 +1,39 @@
+"""Export each span on the application's thread as it ends."""
+
+import logging
+import threading
+
+from ..._error_handler import report_exception
+from ..span import Span
+from ..span_processor import SpanProcessor
+from .span_exporter import SpanExporter, SpanExportResult
+
+__all__ = ["SimpleExportSpanProcessor"]
+
+logger = logging.getLogger(__name__)
+
+
+class SimpleExportSpanProcessor(SpanProcessor):
+    """A processor that synchronously sends each span to an exporter as it ends.
+
+    Simple and immediate, for development and tests; the export's cost is
+    paid inside ``span.end()``. Use the batch processor in production.
+    """
+
+    def __init__(self, span_exporter: SpanExporter) -> None:
+        self.span_exporter = span_exporter
+        # Exporters are not called concurrently (see SpanExporter).
+        self._export_lock = threading.Lock()
+
+    def on_end(self, span: Span) -> None:
+        try:
+            with self._export_lock:
+                result = self.span_exporter.export((span,))
+        except Exception:  # an exporter must not break the application
+            report_exception(logger, "%r failed to export a span", self.span_exporter)
+            return
+        if result is not SpanExportResult.SUCCESS:
+            logger.warning("%r did not export span %r: %s", self.span_exporter, span.name, result)
+
+    def shutdown(self) -> None:
+        self.span_exporter.shutdown()

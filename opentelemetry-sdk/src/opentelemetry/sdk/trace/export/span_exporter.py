@@ -1,0 +1,36 @@
+"""The exporter interface: where ended spans leave the process."""
+
+import enum
+import typing
+from typing import Sequence
+
+if typing.TYPE_CHECKING:
+    from ..span import Span
+
+__all__ = ["SpanExportResult", "SpanExporter"]
+
+
+class SpanExportResult(enum.Enum):
+    """The outcome of one export call."""
+
+    #: The spans were delivered.
+    SUCCESS = 0
+    #: Delivery failed; trying the same spans again may succeed.
+    FAILED_RETRYABLE = 1
+    #: Delivery failed and would fail again; the spans are lost.
+    FAILED_NOT_RETRYABLE = 2
+
+
+class SpanExporter:
+    """Sends finished spans to a backend, a file or memory.
+
+    ``export`` is never called concurrently for one exporter by the SDK's
+    processors, so an exporter needs no lock of its own for that.
+    """
+
+    def export(self, spans: Sequence["Span"]) -> SpanExportResult:
+        """Deliver ``spans``."""
+        raise NotImplementedError
+
+    def shutdown(self) -> None:
+        """Release resources; ``export`` fails after this."""

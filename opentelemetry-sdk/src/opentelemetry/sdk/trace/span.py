@@ -1,0 +1,331 @@
+"""The recording span: what a sampled operation collects until it ends."""
+
+import collections
+import logging
+import threading
+import types as _pytypes
+from typing import Any, Deque, Dict, Mapping, Optional, Sequence, Tuple, Type
+
+from opentelemetry import trace as trace_api
+from opentelemetry.trace.status import Status, StatusCanonicalCode
+from opentelemetry.util import ns_to_iso_str, time_ns, types
+
+from ..resources import Resource
+from .attributes import SCALAR_TYPES, clean_attribute_value, clean_attributes, is_valid_key
+from .instrumentation import InstrumentationInfo
+from .limits import SpanLimits
+from .span_processor import SpanProcessor
+
+__all__ = ["Span"]
+
+logger = logging.getLogger(__name__)
+
+_EMPTY_ATTRIBUTES: Mapping[str, types.AttributeValue] = _pytypes.MappingProxyType({})
+_OK_STATUS = Status(StatusCanonicalCode.OK)
+_DEFAULT_LIMITS = SpanLimits()
+_NOOP_PROCESSOR = SpanProcessor()
+# Guards the rare paths only: ending (so a span is handed to processors once
+# even when two threads end it) and eviction past a limit. Uncontended, it
+# costs less than a per-span lock would to create.
+_lock = threading.Lock()
+
+
+def _describe(exception: BaseException) -> str:
+    """``"<ExceptionType>: <message>"`` for a span's status."""
+    try:
+        return "{}: {}".format(type(exception).__name__, exception)
+    except Exception:  # a broken __str__ must not hide the original error
+        return type(exception).__name__
+
+
+class Span(trace_api.Span):
+    """A span that records its name, times, attributes, events and links.
+
+    Tracers create spans already started. When the span ends it is handed
+    to the span processor once; after that it is read-only and every change
+    is ignored with a warning. Used as a context manager, an exception that
+    leaves the block sets the status to ``UNKNOWN`` and still ends the span.
+    """
+
+    __slots__ = (
+        "name",
+        "context",
+        "parent",
+        "kind",
+        "start_time",
+        "end_time",
+        "resource",
+        "instrumentation_info",
+        "_limits",
+        "_span_processor",
+        "_attributes",
+        "_events",
+        "_links",
+        "_status",
+        "_dropped_attributes",
+        "_dropped_events",
+        "_dropped_links",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        context: trace_api.SpanContext,
+        parent: trace_api.ParentSpan = None,
+        resource: Optional[Resource] = None,
+        attributes: types.Attributes = None,
+        events: Optional[Sequence[trace_api.Event]] = None,
+        links: Sequence[trace_api.Link] = (),
+        kind: trace_api.SpanKind = trace_api.SpanKind.INTERNAL,
+        span_processor: Optional[SpanProcessor] = None,
+        instrumentation_info: Optional[InstrumentationInfo] = None,
+        limits: Optional[SpanLimits] = None,
+    ) -> None:
+        self.name = name
+        self.context = context
+        self.parent = parent
+        self.kind = kind
+        self.start_time: Optional[int] = None
+        self.end_time: Optional[int] = None
+        self.resource = Resource.create_empty() if resource is None else resource
+        self.instrumentation_info = instrumentation_info
+        self._limits = _DEFAULT_LIMITS if limits is None else limits
+        self._span_processor = _NOOP_PROCESSOR if span_processor is None else span_processor
+        self._status: Optional[Status] = None
+        self._dropped_events = 0
+        # Empty collections stay None until first used: most spans have no
+        # events or links, and each empty container costs memory per span.
+        self._events: Optional[Deque[trace_api.Event]] = None
+        if attributes:
+            self._attributes: Optional[Dict[str, types.AttributeValue]]
+            self._attributes, self._dropped_attributes = clean_attributes(
+                attributes, self._limits.max_attributes
+            )
+        else:
+            self._attributes = None
+            self._dropped_attributes = 0
+        self._links: Optional[Tuple[trace_api.Link, ...]] = None
+        self._dropped_links = 0
+        if links:
+            self._links, self._dropped_links = self._clean_links(links)
+        if events:
+            for event in events:
+                self.add_lazy_event(event)
+
+    def _clean_links(
+        self, links: Sequence[trace_api.Link]
+    ) -> "tuple[Tuple[trace_api.Link, ...], int]":
+        """The valid links, the last ``max_links`` of them, and how many the limit dropped."""
+        kept = []
+        for link in links:
+            if not isinstance(link, trace_api.Link):
+                logger.warning("Dropped link %r: not a Link", link)
+                continue
+            if link.attributes:
+                attributes, _ = clean_attributes(link.attributes, self._limits.max_attributes)
+                link = trace_api.Link(link.context, attributes)
+            kept.append(link)
+        dropped = max(len(kept) - max(self._limits.max_links, 0), 0)
+        return tuple(kept[dropped:]), dropped
+
+    # -- reading --------------------------------------------------------
+
+    def get_context(self) -> trace_api.SpanContext:
+        return self.context
+
+    def is_recording_events(self) -> bool:
+        return True
+
+    @property
+    def attributes(self) -> Mapping[str, types.AttributeValue]:
+        """The span's attributes, read-only, oldest first."""
+        attributes = self._attributes
+        if attributes is None:
+            return _EMPTY_ATTRIBUTES
+        return _pytypes.MappingProxyType(attributes)
+
+    @property
+    def events(self) -> Tuple[trace_api.Event, ...]:
+        """The span's events, oldest first."""
+        return () if self._events is None else tuple(self._events)
+
+    @property
+    def links(self) -> Tuple[trace_api.Link, ...]:
+        """The span's links."""
+        return () if self._links is None else self._links
+
+    @property
+    def status(self) -> Optional[Status]:
+        """``None`` until the span ends; then ``OK`` unless set otherwise."""
+        return self._status
+
+    @property
+    def dropped_attributes(self) -> int:
+        """How many attributes the limit evicted."""
+        return self._dropped_attributes
+
+    @property
+    def dropped_events(self) -> int:
+        """How many events the limit evicted."""
+        return self._dropped_events
+
+    @property
+    def dropped_links(self) -> int:
+        """How many links the limit dropped."""
+        return self._dropped_links
+
+    # -- recording ------------------------------------------------------
+
+    def _ended(self, change: str) -> bool:
+        """Whether the span has ended; if so, log that ``change`` is ignored."""
+        if self.end_time is None:
+            return False
+        logger.warning("Ignored %s on span %r: it has already ended", change, self.name)
+        return True
+
+    def set_attribute(self, key: str, value: types.AttributeValue) -> None:
+        if type(value) not in SCALAR_TYPES:
+            value = clean_attribute_value(value)  # type: ignore[assignment]
+            if value is None:
+                return
+        if not (type(key) is str and key) and not is_valid_key(key):
+            return
+        if self._ended("set_attribute"):
+            return
+        attributes = self._attributes
+        if attributes is None:
+            self._attributes = {key: value}
+            return
+        if key in attributes:
+            # An update makes the entry the newest, so eviction takes the
+            # least recently set attribute.
+            attributes.pop(key, None)
+        elif len(attributes) >= self._limits.max_attributes:
+            if not self._evict_oldest_attribute(attributes):
+                return
+        attributes[key] = value
+
+    def _evict_oldest_attribute(self, attributes: Dict[str, Any]) -> bool:
+        """Make room for one attribute; ``False`` if the limit allows none."""
+        with _lock:
+            self._dropped_attributes += 1
+            if self._limits.max_attributes <= 0:
+                return False
+            while len(attributes) >= self._limits.max_attributes:
+                del attributes[next(iter(attributes))]
+        return True
+
+    def add_event(
+        self,
+        name: str,
+        attributes: types.Attributes = None,
+        timestamp: Optional[int] = None,
+    ) -> None:
+        if type(timestamp) is not int:
+            if timestamp is not None:
+                logger.warning("Ignored event timestamp %r: not an int of ns", timestamp)
+            timestamp = time_ns()
+        if attributes:
+            attributes, _ = clean_attributes(attributes, self._limits.max_attributes)
+        else:
+            attributes = None
+        self.add_lazy_event(trace_api.Event(name, timestamp, attributes))
+
+    def add_lazy_event(self, event: trace_api.Event) -> None:
+        if not isinstance(event, trace_api.Event):
+            logger.warning("Dropped event %r: not an Event", event)
+            return
+        if type(event.name) is not str:
+            logger.warning("Event name %r is not a str; using its str()", event.name)
+            event = trace_api.Event(str(event.name), event.timestamp, event.attributes)
+        if self._ended("add_event"):
+            return
+        events = self._events
+        if events is None:
+            events = self._events = collections.deque(maxlen=max(self._limits.max_events, 0))
+        if len(events) >= (events.maxlen or 0):
+            with _lock:
+                self._dropped_events += 1
+        events.append(event)
+
+    def update_name(self, name: str) -> None:
+        if type(name) is not str:
+            logger.warning("Span name %r is not a str; using its str()", name)
+            name = str(name)
+        if self._ended("update_name"):
+            return
+        self.name = name
+
+    def set_status(self, status: Status) -> None:
+        if not isinstance(status, Status):
+            logger.warning("Ignored status %r: not a Status", status)
+            return
+        if self._ended("set_status"):
+            return
+        self._status = status
+
+    # -- lifecycle ------------------------------------------------------
+
+    def start(self, start_time: Optional[int] = None) -> None:
+        if self.start_time is not None:
+            logger.warning("Ignored start() on span %r: it has already started", self.name)
+            return
+        if type(start_time) is not int:
+            if start_time is not None:
+                logger.warning("Ignored start time %r: not an int of ns", start_time)
+            start_time = time_ns()
+        self.start_time = start_time
+        self._span_processor.on_start(self)
+
+    def end(self, end_time: Optional[int] = None) -> None:
+        start_time = self.start_time
+        if start_time is None:
+            raise RuntimeError("Calling end() on a span that was never started")
+        if type(end_time) is not int:
+            if end_time is not None:
+                logger.warning("Ignored end time %r: not an int of ns", end_time)
+            end_time = time_ns()
+        if end_time < start_time:
+            # A clock stepped back, or a caller's timestamp is wrong: a span
+            # must not end before it starts.
+            end_time = start_time
+        with _lock:
+            if self.end_time is not None:
+                ended_before = True
+            else:
+                ended_before = False
+                self.end_time = end_time
+        if ended_before:
+            logger.warning("Ignored end() on span %r: it has already ended", self.name)
+            return
+        if self._status is None:
+            self._status = _OK_STATUS
+        self._span_processor.on_end(self)
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_val: Optional[BaseException],
+        exc_tb: Optional[_pytypes.TracebackType],
+    ) -> None:
+        if exc_val is not None and self._status is None and self.end_time is None:
+            self._status = Status(StatusCanonicalCode.UNKNOWN, _describe(exc_val))
+        self.end()
+
+    # -- text -----------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return '{}(name="{}", context={})'.format(type(self).__name__, self.name, self.context)
+
+    def __str__(self) -> str:
+        return (
+            '{}(name="{}", context={}, kind={}, parent={!r}, start_time={}, end_time={})'
+        ).format(
+            type(self).__name__,
+            self.name,
+            self.context,
+            self.kind,
+            self.parent,
+            None if self.start_time is None else ns_to_iso_str(self.start_time),
+            None if self.end_time is None else ns_to_iso_str(self.end_time),
+        )

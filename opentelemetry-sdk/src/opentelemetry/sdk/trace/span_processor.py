@@ -1,0 +1,92 @@
+"""Span processors: the hooks through which started and ended spans flow."""
+
+import logging
+import threading
+import time
+import typing
+
+from .._error_handler import report_exception
+
+if typing.TYPE_CHECKING:
+    from .span import Span
+
+__all__ = ["MultiSpanProcessor", "SpanProcessor"]
+
+logger = logging.getLogger(__name__)
+
+
+class SpanProcessor:
+    """Receives every sampled span when it starts and when it ends.
+
+    This base does nothing; export processors forward ended spans to an
+    exporter. ``on_start`` and ``on_end`` run on the application's thread
+    inside the span's start and end, so they must be quick.
+    """
+
+    def on_start(self, span: "Span") -> None:
+        """Called when ``span`` starts."""
+
+    def on_end(self, span: "Span") -> None:
+        """Called when ``span`` ends."""
+
+    def shutdown(self) -> None:
+        """Release resources; called once when the tracer source shuts down."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Export what is pending; whether it finished within the timeout.
+
+        Nothing is pending here, so it finished.
+        """
+        return True
+
+
+class MultiSpanProcessor(SpanProcessor):
+    """Forwards to several processors in the order they were added.
+
+    A processor that raises is reported and skipped; the others and the
+    application carry on. Adding copies the tuple of processors, so the hot
+    path reads it without a lock.
+    """
+
+    def __init__(self) -> None:
+        self._span_processors: "tuple[SpanProcessor, ...]" = ()
+        self._lock = threading.Lock()
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        """Append ``span_processor``; it sees spans that start from now on."""
+        with self._lock:
+            self._span_processors += (span_processor,)
+
+    def on_start(self, span: "Span") -> None:
+        for processor in self._span_processors:
+            try:
+                processor.on_start(span)
+            except Exception:  # isolate the application from a broken processor
+                report_exception(logger, "%r failed in on_start", processor)
+
+    def on_end(self, span: "Span") -> None:
+        for processor in self._span_processors:
+            try:
+                processor.on_end(span)
+            except Exception:  # isolate the application from a broken processor
+                report_exception(logger, "%r failed in on_end", processor)
+
+    def shutdown(self) -> None:
+        for processor in self._span_processors:
+            try:
+                processor.shutdown()
+            except Exception:  # one failure must not stop the others shutting down
+                report_exception(logger, "%r failed in shutdown", processor)
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush each processor in turn within one shared deadline."""
+        deadline = time.monotonic() + timeout_millis / 1000
+        flushed = True
+        for processor in self._span_processors:
+            remaining = max(0, int((deadline - time.monotonic()) * 1000))
+            try:
+                flushed = processor.force_flush(remaining) and flushed
+            except Exception:  # one failure must not stop the others flushing
+                report_exception(logger, "%r failed in force_flush", processor)
+                flushed = False
+        return flushed

@@ -1,0 +1,180 @@
+"""The SDK tracer: starts recording spans and tracks the current one."""
+
+import contextvars
+import logging
+import types as _pytypes
+import typing
+from typing import ContextManager, Optional, Sequence, Type
+
+from opentelemetry import trace as trace_api
+from opentelemetry.util import types
+
+from .ids import generate_span_id, generate_trace_id
+from .instrumentation import InstrumentationInfo
+from .span import Span
+
+if typing.TYPE_CHECKING:
+    from .tracer_source import TracerSource
+
+__all__ = ["Tracer"]
+
+logger = logging.getLogger(__name__)
+
+_CURRENT_SPAN = trace_api.Tracer.CURRENT_SPAN
+_INTERNAL = trace_api.SpanKind.INTERNAL
+_SAMPLED = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
+_NOT_SAMPLED = trace_api.TraceOptions.get_default()
+_SpanContext = trace_api.SpanContext
+_DefaultSpan = trace_api.DefaultSpan
+
+
+def _valid_parent_context(parent: object) -> Optional[trace_api.SpanContext]:
+    """The context of ``parent`` if it identifies a span, else ``None``."""
+    if type(parent) is Span:
+        context = parent.context
+    elif isinstance(parent, trace_api.Span):
+        try:
+            context = parent.get_context()
+        except Exception:  # a third-party span must not break span creation
+            logger.exception("get_context() of parent %r failed; starting a new trace", parent)
+            return None
+    elif isinstance(parent, _SpanContext):
+        context = parent
+    else:
+        logger.warning("Parent %r is not a Span or SpanContext; starting a new trace", parent)
+        return None
+    if type(context) is _SpanContext and context.trace_id and context.span_id:
+        return context
+    if isinstance(context, _SpanContext) and context.is_valid():
+        return context
+    return None
+
+
+class Tracer(trace_api.Tracer):
+    """Starts spans for one instrumenting library, from its tracer source."""
+
+    def __init__(self, source: "TracerSource", instrumentation_info: InstrumentationInfo) -> None:
+        self.source = source
+        self.instrumentation_info = instrumentation_info
+
+    def get_current_span(self) -> Optional[trace_api.Span]:
+        """The current span, or ``None`` when none is active."""
+        return self.source.get_current_span()
+
+    def start_span(
+        self,
+        name: str,
+        parent: trace_api.ParentSpan = _CURRENT_SPAN,
+        kind: trace_api.SpanKind = _INTERNAL,
+        attributes: types.Attributes = None,
+        links: Sequence[trace_api.Link] = (),
+        start_time: Optional[int] = None,
+    ) -> trace_api.Span:
+        """Start a span; a span the sampler drops is a non-recording ``DefaultSpan``.
+
+        ``parent`` is the current span by default, or a span, a remote
+        span's context, or ``None`` for a new trace. A parent that does not
+        identify a span also starts a new trace.
+        """
+        source = self.source
+        if type(name) is not str:
+            logger.warning("Span name %r is not a str; using its str()", name)
+            name = str(name)
+        if parent is _CURRENT_SPAN:
+            parent = source._current_span_var.get()
+        parent_context = None if parent is None else _valid_parent_context(parent)
+        if parent_context is None:
+            parent = None
+            trace_id = generate_trace_id()
+            trace_state = None
+        else:
+            trace_id = parent_context.trace_id
+            trace_state = parent_context.trace_state
+        span_id = generate_span_id()
+        decision = source.sampler.should_sample(parent_context, trace_id, span_id, name, links)
+        if not decision.sampled:
+            return _DefaultSpan(_SpanContext(trace_id, span_id, _NOT_SAMPLED, trace_state))
+        if decision.attributes:
+            # The sampler's attributes win over the caller's on a shared key.
+            attributes = {**attributes, **decision.attributes} if attributes else decision.attributes
+        span = Span(
+            name,
+            _SpanContext(trace_id, span_id, _SAMPLED, trace_state),
+            parent,
+            source.resource,
+            attributes,
+            None,
+            links,
+            kind,
+            source._active_span_processor,
+            self.instrumentation_info,
+            source.span_limits,
+        )
+        span.start(start_time)
+        return span
+
+    def start_as_current_span(
+        self,
+        name: str,
+        parent: trace_api.ParentSpan = _CURRENT_SPAN,
+        kind: trace_api.SpanKind = _INTERNAL,
+        attributes: types.Attributes = None,
+        links: Sequence[trace_api.Link] = (),
+    ) -> ContextManager[trace_api.Span]:
+        return _CurrentSpanScope(
+            self.start_span(name, parent, kind, attributes, links),
+            self.source._current_span_var,
+            True,
+        )
+
+    def use_span(
+        self, span: trace_api.Span, end_on_exit: bool = False
+    ) -> ContextManager[trace_api.Span]:
+        if not isinstance(span, trace_api.Span):
+            logger.warning("use_span() got %r, not a Span; nothing made current", span)
+            return _CurrentSpanScope(trace_api.INVALID_SPAN, None, False)
+        return _CurrentSpanScope(span, self.source._current_span_var, end_on_exit)
+
+
+class _CurrentSpanScope:
+    """Makes a span current for a ``with`` block and restores the previous one.
+
+    A small class rather than ``contextlib.contextmanager``: it runs on every
+    span, and a generator-based manager costs several times as much.
+    """
+
+    __slots__ = ("_span", "_var", "_token", "_end_on_exit")
+
+    def __init__(
+        self,
+        span: trace_api.Span,
+        var: "Optional[contextvars.ContextVar[Optional[trace_api.Span]]]",
+        end_on_exit: bool,
+    ) -> None:
+        self._span = span
+        self._var = var
+        self._end_on_exit = end_on_exit
+
+    def __enter__(self) -> trace_api.Span:
+        if self._var is not None:
+            self._token = self._var.set(self._span)
+        return self._span
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_val: Optional[BaseException],
+        exc_tb: Optional[_pytypes.TracebackType],
+    ) -> None:
+        var = self._var
+        if var is not None:
+            try:
+                var.reset(self._token)
+            except (ValueError, RuntimeError):
+                # The block was left in another context than it was entered
+                # (e.g. a generator resumed elsewhere): restore by value.
+                old_value = self._token.old_value
+                var.set(None if old_value is contextvars.Token.MISSING else old_value)
+                logger.debug("Current span restored by value: the context changed", exc_info=True)
+        if self._end_on_exit:
+            self._span.__exit__(exc_type, exc_val, exc_tb)

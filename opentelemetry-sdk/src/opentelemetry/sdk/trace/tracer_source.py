@@ -1,0 +1,90 @@
+"""The SDK tracer source: configuration shared by all its tracers."""
+
+import atexit
+import functools
+import logging
+import weakref
+from typing import Callable, Optional
+
+from opentelemetry import trace as trace_api
+from opentelemetry.context import Context
+from opentelemetry.trace import sampling
+
+from ..resources import Resource
+from .instrumentation import InstrumentationInfo
+from .limits import SpanLimits
+from .span_processor import MultiSpanProcessor, SpanProcessor
+from .tracer import Tracer
+
+__all__ = ["TracerSource"]
+
+logger = logging.getLogger(__name__)
+
+
+def _shutdown_at_exit(source_ref: "weakref.ref[TracerSource]") -> None:
+    source = source_ref()
+    if source is not None:
+        source.shutdown()
+
+
+class TracerSource(trace_api.TracerSource):
+    """Hands out SDK tracers that share its sampler, resource, limits and processors.
+
+    ``sampler`` defaults to :data:`~opentelemetry.trace.sampling.DEFAULT_ON`:
+    sample new traces, and follow the parent's decision otherwise. With
+    ``shutdown_on_exit`` the processors are shut down (and so flushed) when
+    the interpreter exits.
+    """
+
+    def __init__(
+        self,
+        sampler: sampling.Sampler = sampling.DEFAULT_ON,
+        shutdown_on_exit: bool = True,
+        resource: Optional[Resource] = None,
+        span_limits: Optional[SpanLimits] = None,
+    ) -> None:
+        self.sampler = sampler
+        self.resource = Resource.create_empty() if resource is None else resource
+        self.span_limits = SpanLimits() if span_limits is None else span_limits
+        self._current_span_slot = Context.register_slot("current_span")
+        self._current_span_var = self._current_span_slot.contextvar
+        self._active_span_processor = MultiSpanProcessor()
+        self._atexit_handler: Optional[Callable[[], None]] = None
+        if shutdown_on_exit:
+            # A weak reference, so registering does not keep the source alive.
+            self._atexit_handler = functools.partial(_shutdown_at_exit, weakref.ref(self))
+            atexit.register(self._atexit_handler)
+
+    def get_tracer(
+        self,
+        instrumenting_module_name: str,
+        instrumenting_library_version: str = "",
+    ) -> Tracer:
+        if not instrumenting_module_name or type(instrumenting_module_name) is not str:
+            logger.error("get_tracer called with missing module name %r", instrumenting_module_name)
+            instrumenting_module_name = "ERROR:MISSING MODULE NAME"
+        if type(instrumenting_library_version) is not str:
+            logger.warning("Library version %r is not a str; ignored", instrumenting_library_version)
+            instrumenting_library_version = ""
+        return Tracer(
+            self, InstrumentationInfo(instrumenting_module_name, instrumenting_library_version)
+        )
+
+    def get_current_span(self) -> Optional[trace_api.Span]:
+        """The span current in this thread or task, or ``None``."""
+        return self._current_span_var.get()  # type: ignore[no-any-return]
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        """Add a processor; spans that start from now on reach it."""
+        self._active_span_processor.add_span_processor(span_processor)
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush every processor; whether all finished within the timeout."""
+        return self._active_span_processor.force_flush(timeout_millis)
+
+    def shutdown(self) -> None:
+        """Shut every processor down (flushing what they hold)."""
+        if self._atexit_handler is not None:
+            atexit.unregister(self._atexit_handler)
+            self._atexit_handler = None
+        self._active_span_processor.shutdown()
