@@ -135,6 +135,12 @@ class Span(trace_api.Span):
     ) -> "tuple[Tuple[trace_api.Link, ...], int]":
         """The valid links, the last ``max_links`` of them, and how many the limit dropped."""
         kept = []
+        if not isinstance(links, (list, tuple)):
+            try:
+                links = list(links)
+            except TypeError:
+                logger.warning("Dropped links %r: not a sequence of Link", links)
+                return (), 0
         for link in links:
             if not isinstance(link, trace_api.Link):
                 logger.warning("Dropped link %r: not a Link", link)

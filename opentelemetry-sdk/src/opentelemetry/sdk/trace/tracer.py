@@ -21,7 +21,8 @@ __all__ = ["Tracer"]
 logger = logging.getLogger(__name__)
 
 _CURRENT_SPAN = trace_api.Tracer.CURRENT_SPAN
-_INTERNAL = trace_api.SpanKind.INTERNAL
+_SpanKind = trace_api.SpanKind
+_INTERNAL = _SpanKind.INTERNAL
 _SAMPLED = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
 _NOT_SAMPLED = trace_api.TraceOptions.get_default()
 _SpanContext = trace_api.SpanContext
@@ -77,6 +78,9 @@ class Tracer(trace_api.Tracer):
         if type(name) is not str:
             logger.warning("Span name %r is not a str; using its str()", name)
             name = str(name)
+        if type(kind) is not _SpanKind:
+            logger.warning("Span kind %r is not a SpanKind; using INTERNAL", kind)
+            kind = _INTERNAL
         if parent is _CURRENT_SPAN:
             parent = self._current_span_var.get()
         if parent is None:
