@@ -2,6 +2,7 @@
 
 import collections
 import logging
+import os
 import threading
 import types as _pytypes
 from typing import Any, Deque, Dict, Mapping, Optional, Sequence, Tuple, Type
@@ -28,6 +29,16 @@ _NOOP_PROCESSOR = SpanProcessor()
 # even when two threads end it) and eviction past a limit. Uncontended, it
 # costs less than a per-span lock would to create.
 _lock = threading.Lock()
+
+
+def _reinit_lock_in_child() -> None:
+    # Another thread may have been ending a span when the process forked.
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reinit_lock_in_child)
 
 
 def _describe(exception: BaseException) -> str:

@@ -3,6 +3,7 @@
 import atexit
 import functools
 import logging
+import threading
 import weakref
 from typing import Callable, Optional
 
@@ -49,6 +50,8 @@ class TracerSource(trace_api.TracerSource):
         self._current_span_slot = Context.register_slot("current_span")
         self._current_span_var = self._current_span_slot.contextvar
         self._active_span_processor = MultiSpanProcessor()
+        self._shutdown_lock = threading.Lock()
+        self._is_shut_down = False
         self._atexit_handler: Optional[Callable[[], None]] = None
         if shutdown_on_exit:
             # A weak reference, so registering does not keep the source alive.
@@ -83,8 +86,16 @@ class TracerSource(trace_api.TracerSource):
         return self._active_span_processor.force_flush(timeout_millis)
 
     def shutdown(self) -> None:
-        """Shut every processor down (flushing what they hold)."""
-        if self._atexit_handler is not None:
-            atexit.unregister(self._atexit_handler)
-            self._atexit_handler = None
-        self._active_span_processor.shutdown()
+        """Shut every processor down (flushing what they hold).
+
+        Only the first call does so; later calls, from any thread, wait for
+        it to finish and return.
+        """
+        with self._shutdown_lock:
+            if self._is_shut_down:
+                return
+            self._is_shut_down = True
+            if self._atexit_handler is not None:
+                atexit.unregister(self._atexit_handler)
+                self._atexit_handler = None
+            self._active_span_processor.shutdown()

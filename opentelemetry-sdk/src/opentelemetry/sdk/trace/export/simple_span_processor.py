@@ -3,7 +3,7 @@
 import logging
 import threading
 
-from ..._error_handler import report_exception
+from ..._error_handler import report_exception, report_failure
 from ..span import Span
 from ..span_processor import SpanProcessor
 from .span_exporter import SpanExporter, SpanExportResult
@@ -33,7 +33,7 @@ class SimpleExportSpanProcessor(SpanProcessor):
             report_exception(logger, "%r failed to export a span", self.span_exporter)
             return
         if result is not SpanExportResult.SUCCESS:
-            logger.warning("%r did not export span %r: %s", self.span_exporter, span.name, result)
+            report_failure(logger, "%r did not export a span: %s", self.span_exporter, result)
 
     def shutdown(self) -> None:
         self.span_exporter.shutdown()
