@@ -98,10 +98,15 @@ class BatchExportSpanProcessor(SpanProcessor):
                     max_export_batch_size, max_queue_size
                 )
             )
+        #: Where the batches go; only the worker thread calls it.
         self.span_exporter = span_exporter
+        #: Spans that may wait in the queue; more are dropped and counted.
         self.max_queue_size = max_queue_size
+        #: How long after the last export the spans waiting go out, batch full or not.
         self.schedule_delay_millis = schedule_delay_millis
+        #: The most spans handed to one export call.
         self.max_export_batch_size = max_export_batch_size
+        #: How long :meth:`shutdown` waits for the last exports.
         self.export_timeout_millis = export_timeout_millis
         self._start()
 
