@@ -216,6 +216,17 @@ def test_force_flush_with_nothing_queued_returns_true():
     assert processor.force_flush(0)
 
 
+def test_force_flush_with_a_bad_timeout_warns_and_uses_the_default(caplog):
+    exporter = RecordingExporter()
+    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=600000)
+    _end_spans(_tracer(processor), 2)
+    with caplog.at_level(logging.WARNING):
+        assert processor.force_flush(None)
+    assert "not a number" in caplog.text
+    assert processor.spans_exported == 2
+    processor.shutdown()
+
+
 def test_force_flush_returns_false_and_warns_when_the_exporter_is_too_slow(caplog):
     gate = threading.Event()
     exporter = RecordingExporter(gate=gate)

@@ -304,6 +304,9 @@ class BatchExportSpanProcessor(SpanProcessor):
         Waits at most ``timeout_millis`` and logs a warning if the spans are
         still pending then. Safe from any thread, and after shutdown.
         """
+        if type(timeout_millis) not in (int, float):
+            logger.warning("force_flush timeout %r is not a number; using 30000", timeout_millis)
+            timeout_millis = 30000
         if threading.current_thread() is self._worker:
             logger.warning("force_flush called from within an export of %r; not waiting", self)
             return False
