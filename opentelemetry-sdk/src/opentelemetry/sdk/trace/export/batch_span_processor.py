@@ -152,7 +152,7 @@ class BatchExportSpanProcessor(SpanProcessor):
         queue.append(span)  # deque.append is atomic under the GIL: no lock needed
         if self._shutdown_started:
             self._drop_after_shutdown()
-        # Wake the worker once per full batch, not per span: is_set() is a plain read.
+        # Wake the worker once per full batch, not per span; is_set() takes no lock.
         elif len(queue) >= self._wake_at_length and not self._wake.is_set():
             self._wake.set()
 
