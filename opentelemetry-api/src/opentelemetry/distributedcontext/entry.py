@@ -79,7 +79,7 @@ class EntryMetadata:
         return hash(self.entry_ttl)
 
     def __repr__(self) -> str:
-        return "EntryMetadata(entry_ttl={})".format(self.entry_ttl)
+        return "EntryMetadata(entry_ttl={!r})".format(self.entry_ttl)
 
 
 class Entry:
