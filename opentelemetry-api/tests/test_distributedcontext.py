@@ -1,6 +1,7 @@
 """The distributed context API: entries, contexts, and the no-op manager."""
 
 import logging
+import os
 import subprocess
 import sys
 
@@ -113,16 +114,13 @@ def test_noop_formats_propagate_nothing():
     assert binary_format.from_bytes(b"anything") is None
 
 
-_FRESH = [sys.executable, "-c"]
-
-
 def _run(code, env_value=None, pythonpath=None):
-    env = {"PATH": "/usr/bin:/bin"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENTELEMETRY_PYTHON")}
     if env_value is not None:
         env["OPENTELEMETRY_PYTHON_IMPLEMENTATION_DISTRIBUTEDCONTEXTMANAGER"] = env_value
     if pythonpath is not None:
-        env["PYTHONPATH"] = str(pythonpath)
-    return subprocess.run(_FRESH + [code], capture_output=True, text=True, env=env, timeout=60)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
 
 
 def test_distributed_context_manager_defaults_to_the_noop_and_is_kept():

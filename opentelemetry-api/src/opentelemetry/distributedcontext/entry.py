@@ -10,7 +10,6 @@ import re
 
 __all__ = ["Entry", "EntryKey", "EntryMetadata", "EntryTTL", "EntryValue"]
 
-MAX_LENGTH = 255
 _PRINTABLE_KEY = re.compile(r"[\x20-\x7e]{1,255}\Z")
 _PRINTABLE_VALUE = re.compile(r"[\x20-\x7e]{0,255}\Z")
 

@@ -28,9 +28,9 @@ logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
-MAX_ENTRIES = 180
-MAX_ENTRY_LENGTH = 4096
-MAX_HEADER_LENGTH = 8192
+_MAX_ENTRIES = 180
+_MAX_ENTRY_LENGTH = 4096
+_MAX_HEADER_LENGTH = 8192
 _OWS = " \t"
 # Entries received from upstream keep travelling downstream.
 _PROPAGATED = EntryMetadata(EntryTTL.UNLIMITED_PROPAGATION)
@@ -62,7 +62,7 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
             if isinstance(values, str):  # a getter that returned one value, not a list
                 values = [values]
             header = ",".join(values)
-            if len(header) > MAX_HEADER_LENGTH:
+            if len(header) > _MAX_HEADER_LENGTH:
                 logger.debug("Ignored Correlation-Context: %d characters", len(header))
                 return _EMPTY_CONTEXT
             entries: List[Entry] = []
@@ -70,8 +70,8 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
                 pair = pair.strip(_OWS)
                 if not pair:
                     continue
-                if len(entries) == MAX_ENTRIES:
-                    logger.debug("Dropped Correlation-Context entries past the %dth", MAX_ENTRIES)
+                if len(entries) == _MAX_ENTRIES:
+                    logger.debug("Dropped Correlation-Context entries past the %dth", _MAX_ENTRIES)
                     break
                 entry = _parse_entry(pair)
                 if entry is not None:
@@ -93,9 +93,9 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
                 pair = _quote(entry.key) + "=" + _quote(entry.value)
                 added = len(pair) + (1 if pairs else 0)
                 if (
-                    len(pairs) == MAX_ENTRIES
-                    or len(pair) > MAX_ENTRY_LENGTH
-                    or length + added > MAX_HEADER_LENGTH
+                    len(pairs) == _MAX_ENTRIES
+                    or len(pair) > _MAX_ENTRY_LENGTH
+                    or length + added > _MAX_HEADER_LENGTH
                 ):
                     logger.warning(
                         "Correlation-Context entry %r not sent: over the header's limits",
@@ -117,7 +117,7 @@ def _quote(text: str) -> str:
 
 def _parse_entry(pair: str) -> Optional[Entry]:
     """The entry ``name=value[;properties]`` describes, or ``None`` (logged)."""
-    if len(pair) > MAX_ENTRY_LENGTH:
+    if len(pair) > _MAX_ENTRY_LENGTH:
         logger.debug("Dropped Correlation-Context entry: %d characters", len(pair))
         return None
     name_value = pair.split(";", 1)[0]

@@ -15,8 +15,8 @@ __all__ = ["DistributedContextManager"]
 
 logger = logging.getLogger(__name__)
 
-#: The runtime-context slot that holds the current distributed context.
-SLOT_NAME = "distributed_context"
+# The runtime-context slot that holds the current distributed context.
+_SLOT_NAME = "distributed_context"
 
 
 class DistributedContextManager(dctx_api.DistributedContextManager):
@@ -33,7 +33,7 @@ class DistributedContextManager(dctx_api.DistributedContextManager):
     """
 
     def __init__(self) -> None:
-        self._slot = Context.register_slot(SLOT_NAME)
+        self._slot = Context.register_slot(_SLOT_NAME)
         self._http_text_format = CorrelationContextHTTPTextFormat()
 
     def get_current_context(self) -> Optional[dctx_api.DistributedContext]:
