@@ -34,7 +34,11 @@ _INSTALLED_MARKER = ".installed"
 
 
 class BenchmarkError(Exception):
-    """A child failed or measured the wrong library: the run cannot be trusted."""
+    """A child failed: its scenario has no result."""
+
+
+class IsolationError(BenchmarkError):
+    """A child imported the other side's packages: no figure of the run can be trusted."""
 
 
 class Scenario:
@@ -176,20 +180,20 @@ def _is_under(path, folder):
 
 
 def check_origin(side, origin, reference_dir=None):
-    """Raise :class:`BenchmarkError` unless the child imported ``side``'s packages."""
+    """Raise :class:`IsolationError` unless the child imported ``side``'s packages."""
     if side == "floor":
         if origin is not None:
-            raise BenchmarkError("the floor child imported opentelemetry: {}".format(origin))
+            raise IsolationError("the floor child imported opentelemetry: {}".format(origin))
         return
     if origin is None:
-        raise BenchmarkError("the {} child did not import opentelemetry".format(side))
+        raise IsolationError("the {} child did not import opentelemetry".format(side))
     if side == "ours":
         expected = {"api": OUR_PATHS[0], "sdk": OUR_PATHS[1]}
     else:
         expected = {"api": reference_dir, "sdk": reference_dir}
     for part, folder in expected.items():
         if not _is_under(origin[part], folder):
-            raise BenchmarkError(
+            raise IsolationError(
                 "the {} child imported opentelemetry {} from {}, expected under {}".format(
                     side, part, origin[part], folder
                 )
@@ -256,21 +260,36 @@ def measure(scenario, sides, repeats, quick, reference_dir, log):
 
 
 def evaluate(scenario, measured):
-    """Ratio to the reference, multiple of the floor, and pass/fail against the target."""
+    """Ratio to the reference, multiple of the floor, and each target check that applies."""
     ours = measured.get("ours", {}).get("best")
     reference = measured.get("reference", {}).get("best")
     floor = measured.get("floor", {}).get("best")
     ratio = ours / reference if ours is not None and reference else None
     floor_multiple = ours / floor if ours is not None and floor else None
-    if ratio is None:
-        verdict = None
-    else:
-        verdict = ratio <= scenario.max_ratio
-        if scenario.max_floor_multiple is not None and floor_multiple is not None:
-            verdict = verdict and floor_multiple <= scenario.max_floor_multiple
+    checks = {}
+    if ratio is not None:
+        checks["ratio"] = ratio <= scenario.max_ratio
         if scenario.key == "h":
-            verdict = verdict and _dropped(measured["ours"]) <= _dropped(measured["reference"])
-    return {"ratio": ratio, "floor_multiple": floor_multiple, "pass": verdict}
+            checks["drops"] = _dropped(measured["ours"]) <= _dropped(measured["reference"])
+    if scenario.key == "h" and ours is not None:
+        # Every span is exported or counted as dropped by the processor itself.
+        checks["counters"] = all(
+            run["dropped_reported"] == run["dropped"] for run in measured["ours"]["runs"]
+        )
+    if scenario.max_floor_multiple is not None and floor_multiple is not None:
+        checks["floor"] = floor_multiple <= scenario.max_floor_multiple
+    passed = all(checks.values()) if "ratio" in checks else None
+    return {"ratio": ratio, "floor_multiple": floor_multiple, "checks": checks, "pass": passed}
+
+
+def verdict_text(checks):
+    """``pass``, or ``FAIL`` and the checks that failed; ``-`` with nothing to compare."""
+    failed = [name for name, ok in checks.items() if not ok]
+    if failed:
+        return "FAIL ({})".format(", ".join(failed))
+    if "ratio" not in checks:
+        return "floor ok" if checks else "-"
+    return "pass"
 
 
 def _dropped(side_result):
@@ -323,7 +342,7 @@ def table(rows):
               "target", "result"]
     lines = []
     for scenario, measured, verdict in rows:
-        ratio, multiple, passed = verdict["ratio"], verdict["floor_multiple"], verdict["pass"]
+        ratio, multiple = verdict["ratio"], verdict["floor_multiple"]
         lines.append([
             scenario.label,
             scenario.unit,
@@ -333,7 +352,7 @@ def table(rows):
             "-" if ratio is None else "{:.3f}".format(ratio),
             "-" if multiple is None else "{:.2f}x".format(multiple),
             scenario.target_text(),
-            "-" if passed is None else ("pass" if passed else "FAIL"),
+            verdict_text(verdict["checks"]),
         ])
     widths = [max(len(row[i]) for row in [header] + lines) for i in range(len(header))]
     rule = "  ".join("=" * width for width in widths)
@@ -398,6 +417,7 @@ def main(argv=None):
             print("Reference not available, running our side alone: {}".format(reason))
 
     rows = []
+    errors = []
     for scenario in scenarios:
         sides = ["ours"]
         if reference_dir is not None:
@@ -407,8 +427,11 @@ def main(argv=None):
         log("Scenario {} ...".format(scenario.label))
         try:
             measured = measure(scenario, sides, repeats, args.quick, reference_dir, log)
+        except IsolationError as error:
+            raise SystemExit("benchmark aborted, the sides mixed: {}".format(error)) from None
         except BenchmarkError as error:
-            raise SystemExit("benchmark failed: {}".format(error)) from None
+            errors.append("{}: {}".format(scenario.label, error))
+            continue
         rows.append((scenario, measured, evaluate(scenario, measured)))
 
     machine = machine_description()
@@ -439,6 +462,7 @@ def main(argv=None):
         },
         "repeats": repeats,
         "quick": args.quick,
+        "errors": errors,
         "scenarios": [
             dict(
                 key=scenario.key,
@@ -456,6 +480,9 @@ def main(argv=None):
         json.dump(results, output, indent=2)
         output.write("\n")
     print("\nResults written to {}".format(os.path.abspath(args.output)))
+    if errors:
+        print("\nScenarios that failed, left out of the table:\n" + "\n".join(errors))
+        sys.exit(1)
     return results
 
 

@@ -22,7 +22,11 @@ TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 TRACESTATE = "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"
 
 #: Scenario h: the batch processor's settings, the same on both sides.
-BATCH_SETTINGS = {"max_queue_size": 2048, "schedule_delay_millis": 5000, "max_export_batch_size": 512}
+BATCH_SETTINGS = {
+    "max_queue_size": 2048,
+    "schedule_delay_millis": 5000,
+    "max_export_batch_size": 512,
+}
 
 
 class NotBuiltYet(Exception):

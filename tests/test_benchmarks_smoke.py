@@ -110,12 +110,20 @@ def test_origin_from_the_other_side_is_rejected(tmp_path):
     ours = {"api": bench.OUR_PATHS[0] + "/opentelemetry/trace/__init__.py",
             "sdk": bench.OUR_PATHS[1] + "/opentelemetry/sdk/trace/__init__.py"}
     bench.check_origin("ours", ours)
-    with pytest.raises(bench.BenchmarkError, match="expected under"):
+    with pytest.raises(bench.IsolationError, match="expected under"):
         bench.check_origin("reference", ours, reference)
-    with pytest.raises(bench.BenchmarkError, match="floor child imported"):
+    with pytest.raises(bench.IsolationError, match="floor child imported"):
         bench.check_origin("floor", ours)
-    with pytest.raises(bench.BenchmarkError, match="did not import"):
+    with pytest.raises(bench.IsolationError, match="did not import"):
         bench.check_origin("ours", None)
+
+
+def test_failing_child_raises_with_its_error_output():
+    # The floor has no no-op API scenario, so its child fails.
+    with pytest.raises(bench.BenchmarkError, match="floor child for scenario a failed") as caught:
+        bench.run_child("floor", "a", 1, 1)
+    assert "setup_a" in str(caught.value)
+    assert not isinstance(caught.value, bench.IsolationError)
 
 
 def test_child_environment_holds_one_side_and_no_settings(monkeypatch):
