@@ -11,7 +11,12 @@ from opentelemetry.trace.status import Status, StatusCanonicalCode
 from opentelemetry.util import ns_to_iso_str, time_ns, types
 
 from ..resources import Resource
-from .attributes import SCALAR_TYPES, clean_attribute_value, clean_attributes, is_valid_key
+from .attributes import (
+    SCALAR_TYPES,
+    clean_attribute_key,
+    clean_attribute_value,
+    clean_attributes,
+)
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
 from .span_processor import SpanProcessor
@@ -116,10 +121,18 @@ class Span(trace_api.Span):
         self, links: Sequence[trace_api.Link]
     ) -> "tuple[Tuple[trace_api.Link, ...], int]":
         """The valid links, the last ``max_links`` of them, and how many the limit dropped."""
+        if not isinstance(links, (list, tuple)):
+            try:
+                links = list(links)
+            except TypeError:
+                logger.warning("Dropped links %r: not a sequence of Link", links)
+                return (), 0
         kept = []
         for link in links:
-            if not isinstance(link, trace_api.Link):
-                logger.warning("Dropped link %r: not a Link", link)
+            if not (
+                isinstance(link, trace_api.Link) and isinstance(link.context, trace_api.SpanContext)
+            ):
+                logger.warning("Dropped link %r: not a Link to a SpanContext", link)
                 continue
             if link.attributes:
                 attributes, _ = clean_attributes(link.attributes, self._limits.max_attributes)
@@ -188,14 +201,16 @@ class Span(trace_api.Span):
             value = clean_attribute_value(value)  # type: ignore[assignment]
             if value is None:
                 return
-        if not (type(key) is str and key) and not is_valid_key(key):
-            return
+        if not (type(key) is str and key):
+            checked_key = clean_attribute_key(key)
+            if checked_key is None:
+                return
+            key = checked_key
         if self._ended("set_attribute"):
             return
         attributes = self._attributes
         if attributes is None:
-            self._attributes = {key: value}
-            return
+            attributes = self._attributes = {}
         if key in attributes:
             # An update makes the entry the newest, so eviction takes the
             # least recently set attribute.
@@ -221,6 +236,11 @@ class Span(trace_api.Span):
         attributes: types.Attributes = None,
         timestamp: Optional[int] = None,
     ) -> None:
+        if self._ended("add_event"):
+            return
+        if type(name) is not str:
+            logger.warning("Event name %r is not a str; using its str()", name)
+            name = str(name)
         if type(timestamp) is not int:
             if timestamp is not None:
                 logger.warning("Ignored event timestamp %r: not an int of ns", timestamp)
@@ -229,17 +249,28 @@ class Span(trace_api.Span):
             attributes, _ = clean_attributes(attributes, self._limits.max_attributes)
         else:
             attributes = None
-        self.add_lazy_event(trace_api.Event(name, timestamp, attributes))
+        self._append_event(trace_api.Event(name, timestamp, attributes))
 
     def add_lazy_event(self, event: trace_api.Event) -> None:
         if not isinstance(event, trace_api.Event):
             logger.warning("Dropped event %r: not an Event", event)
             return
-        if type(event.name) is not str:
-            logger.warning("Event name %r is not a str; using its str()", event.name)
-            event = trace_api.Event(str(event.name), event.timestamp, event.attributes)
+        attributes = event.attributes
+        if (
+            attributes
+            or not isinstance(attributes, Mapping)
+            or type(event.name) is not str
+            or type(event.timestamp) is not int
+        ):
+            # Checked and copied like any other event: the caller built it.
+            self.add_event(event.name, attributes, event.timestamp)
+            return
         if self._ended("add_event"):
             return
+        self._append_event(event)
+
+    def _append_event(self, event: trace_api.Event) -> None:
+        """Keep ``event``, evicting the oldest past the limit."""
         events = self._events
         if events is None:
             events = self._events = collections.deque(maxlen=max(self._limits.max_events, 0))
