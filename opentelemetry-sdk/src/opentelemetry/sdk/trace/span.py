@@ -29,6 +29,9 @@ _EMPTY_ATTRIBUTES: Mapping[str, types.AttributeValue] = _pytypes.MappingProxyTyp
 _OK_STATUS = Status(StatusCanonicalCode.OK)
 _DEFAULT_LIMITS = SpanLimits()
 _NOOP_PROCESSOR = SpanProcessor()
+# Explicit times must fit int64 nanoseconds since the epoch, as exporters
+# and backends store them; None (the usual case) skips the range check.
+_MAX_TIME_NS = 2**63 - 1
 # Guards the rare paths only: ending (so a span is handed to processors once
 # even when two threads end it) and eviction past a limit. Uncontended, it
 # costs less than a per-span lock would to create.
@@ -241,9 +244,11 @@ class Span(trace_api.Span):
         if type(name) is not str:
             logger.warning("Event name %r is not a str; using its str()", name)
             name = str(name)
-        if type(timestamp) is not int:
+        if type(timestamp) is not int or not 0 <= timestamp <= _MAX_TIME_NS:
             if timestamp is not None:
-                logger.warning("Ignored event timestamp %r: not an int of ns", timestamp)
+                logger.warning(
+                    "Ignored event timestamp %r: not an int of ns from 0 to 2**63 - 1", timestamp
+                )
             timestamp = time_ns()
         if attributes:
             attributes, _ = clean_attributes(attributes, self._limits.max_attributes)
@@ -256,14 +261,16 @@ class Span(trace_api.Span):
             logger.warning("Dropped event %r: not an Event", event)
             return
         attributes = event.attributes
+        timestamp = event.timestamp
         if (
             attributes
             or not isinstance(attributes, Mapping)
             or type(event.name) is not str
-            or type(event.timestamp) is not int
+            or type(timestamp) is not int
+            or not 0 <= timestamp <= _MAX_TIME_NS
         ):
             # Checked and copied like any other event: the caller built it.
-            self.add_event(event.name, attributes, event.timestamp)
+            self.add_event(event.name, attributes, timestamp)
             return
         if self._ended("add_event"):
             return
@@ -301,9 +308,11 @@ class Span(trace_api.Span):
         if self.start_time is not None:
             logger.warning("Ignored start() on span %r: it has already started", self.name)
             return
-        if type(start_time) is not int:
+        if type(start_time) is not int or not 0 <= start_time <= _MAX_TIME_NS:
             if start_time is not None:
-                logger.warning("Ignored start time %r: not an int of ns", start_time)
+                logger.warning(
+                    "Ignored start time %r: not an int of ns from 0 to 2**63 - 1", start_time
+                )
             start_time = time_ns()
         self.start_time = start_time
         self._span_processor.on_start(self)
@@ -312,9 +321,11 @@ class Span(trace_api.Span):
         start_time = self.start_time
         if start_time is None:
             raise RuntimeError("Calling end() on a span that was never started")
-        if type(end_time) is not int:
+        if type(end_time) is not int or not 0 <= end_time <= _MAX_TIME_NS:
             if end_time is not None:
-                logger.warning("Ignored end time %r: not an int of ns", end_time)
+                logger.warning(
+                    "Ignored end time %r: not an int of ns from 0 to 2**63 - 1", end_time
+                )
             end_time = time_ns()
         if end_time < start_time:
             # A clock stepped back, or a caller's timestamp is wrong: a span
