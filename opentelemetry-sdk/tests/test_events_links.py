@@ -117,6 +117,14 @@ def test_add_lazy_event_checks_and_copies_what_the_caller_built(tracer, caplog):
     assert "Dropped attribute value" in caplog.text
 
 
+@pytest.mark.parametrize("attributes", [[], 0, ""], ids=repr)
+def test_add_lazy_event_with_empty_non_mapping_attributes_stores_a_mapping(tracer, attributes):
+    span = tracer.start_span("s")
+    span.add_lazy_event(trace_api.Event("e", 5, attributes))
+    (event,) = span.events
+    assert dict(event.attributes) == {} and event.timestamp == 5
+
+
 def test_add_lazy_event_with_a_time_out_of_range_uses_now(tracer, caplog):
     span = tracer.start_span("s")
     before = time_ns()
