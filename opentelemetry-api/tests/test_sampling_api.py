@@ -8,7 +8,8 @@ import pytest
 from opentelemetry import trace as trace_api
 from opentelemetry.trace import sampling
 
-_SAMPLED_PARENT = trace_api.SpanContext(1, 2, trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED))
+_SAMPLED = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
+_SAMPLED_PARENT = trace_api.SpanContext(1, 2, _SAMPLED)
 _UNSAMPLED_PARENT = trace_api.SpanContext(1, 2, trace_api.TraceOptions.get_default())
 _LOW_64_BITS = (1 << 64) - 1
 

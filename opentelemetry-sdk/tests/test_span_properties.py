@@ -235,12 +235,14 @@ class _Program:
 
 # -- checking what was exported ---------------------------------------------
 
-_NUMBER_TYPES = (int, float)
+def _kind(value):
+    """The kind of a list element: ``float`` stands for both number types."""
+    return float if type(value) is int else type(value)
 
 
 def _assert_valid_value(value):
     if type(value) is list:
-        kinds = {bool if type(v) is bool else float if type(v) in _NUMBER_TYPES else type(v) for v in value}
+        kinds = {_kind(element) for element in value}
         assert kinds <= {str, bool, float} and len(kinds) <= 1, value
     else:
         assert type(value) in (str, bool, int, float), value
@@ -278,9 +280,8 @@ def _assert_well_formed(span, limits, resource, info):
     for dropped in (span.dropped_attributes, span.dropped_events, span.dropped_links):
         assert type(dropped) is int and dropped >= 0
     if span.parent is not None:
-        parent_context = (
-            span.parent if isinstance(span.parent, trace_api.SpanContext) else span.parent.get_context()
-        )
+        parent = span.parent
+        parent_context = parent if isinstance(parent, trace_api.SpanContext) else parent.get_context()
         assert parent_context.is_valid()
         assert context.trace_id == parent_context.trace_id
     str(span)  # what the console exporter writes

@@ -18,7 +18,7 @@ __all__ = ["SCALAR_TYPES", "clean_attribute_key", "clean_attribute_value", "clea
 
 logger = logging.getLogger(__name__)
 
-# The exact scalar types, checked with ``type(v) in`` on the hot path.
+#: The exact scalar types, checked with ``type(v) in`` on the hot path.
 SCALAR_TYPES = frozenset((str, bool, int, float))
 
 
