@@ -89,12 +89,16 @@ def clean_attributes(
         return {}, 0
     cleaned: Dict[str, types.AttributeValue] = {}
     for key, value in attributes.items():
-        key = clean_attribute_key(key)
-        if key is None:
-            continue
-        value = clean_attribute_value(value)
-        if value is not None:
-            cleaned[key] = value
+        # Plain str keys and scalar values, the usual case, skip the calls.
+        if not (type(key) is str and key):
+            key = clean_attribute_key(key)
+            if key is None:
+                continue
+        if type(value) not in SCALAR_TYPES:
+            value = clean_attribute_value(value)
+            if value is None:
+                continue
+        cleaned[key] = value
     dropped = len(cleaned) - max(limit, 0)
     if dropped > 0:
         for key in list(cleaned)[:dropped]:
