@@ -6,7 +6,6 @@ import pytest
 
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.trace import Span, SpanProcessor, TracerSource
-from opentelemetry.sdk.trace import tracer as tracer_module
 from opentelemetry.trace import sampling
 
 _SAMPLED = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
@@ -201,13 +200,15 @@ def test_a_failing_sampler_is_reported_and_the_span_not_sampled(caplog):
     assert "broken sampler" in caplog.text
 
 
-def test_probability_sampler_in_a_tracer_uses_the_trace_id_threshold(monkeypatch):
+def test_probability_sampler_in_a_tracer_decides_by_the_trace_id_threshold():
     sampler = sampling.ProbabilitySampler(0.5)
-    tracer, _ = _tracer(sampler)
-    monkeypatch.setattr(tracer_module, "generate_trace_id", lambda: (7 << 64) | (2**63 - 1))
-    assert _is_sampled(tracer.start_span("below"))
-    monkeypatch.setattr(tracer_module, "generate_trace_id", lambda: (7 << 64) | 2**63)
-    assert not _is_sampled(tracer.start_span("at the bound"))
+    tracer, processor = _tracer(sampler)
+    contexts = [tracer.start_span(str(i)).get_context() for i in range(200)]
+    for context in contexts:
+        assert context.trace_options.sampled == ((context.trace_id & (2**64 - 1)) < sampler.bound)
+    sampled = sum(context.trace_options.sampled for context in contexts)
+    assert 0 < sampled < 200  # both outcomes occur (each side has odds 2**-200 of not)
+    assert len(processor.started) == sampled
 
 
 # -- parents ----------------------------------------------------------------

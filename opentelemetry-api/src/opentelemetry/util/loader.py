@@ -17,7 +17,7 @@ import importlib
 import logging
 import os
 import sys
-from typing import Callable, Optional, Type, TypeVar
+from typing import Any, Callable, Optional, Tuple, Type, TypeVar
 
 __all__ = ["ENV_PREFIX", "ImplementationFactory", "load_implementation"]
 
@@ -31,23 +31,23 @@ _T = TypeVar("_T")
 ImplementationFactory = Callable[[Type[_T]], _T]
 
 
-def _factory_from_environment(
-    api_type: Type[_T],
-) -> "tuple[Optional[str], Optional[ImplementationFactory[_T]]]":
-    """The variable that names a factory and the factory itself, if any."""
+def _environment_choice(api_type: Type[_T]) -> Tuple[str, str]:
+    """The variable that names a factory and its value, or two empty strings."""
     if sys.flags.ignore_environment:
-        return None, None
+        return "", ""
     for suffix in (api_type.__name__.upper(), "DEFAULT"):
         variable = ENV_PREFIX + suffix
         spec = os.environ.get(variable, "").strip()
         if spec:
-            module_name, _, attribute = spec.partition(":")
-            module = importlib.import_module(module_name.strip())
-            factory = getattr(
-                module, attribute.strip() or "get_opentelemetry_implementation"
-            )
-            return variable, factory
-    return None, None
+            return variable, spec
+    return "", ""
+
+
+def _import_factory(spec: str) -> "ImplementationFactory[Any]":
+    """The callable ``module`` or ``module:attribute`` names."""
+    module_name, _, attribute = spec.partition(":")
+    module = importlib.import_module(module_name.strip())
+    return getattr(module, attribute.strip() or "get_opentelemetry_implementation")  # type: ignore[no-any-return]
 
 
 def load_implementation(
@@ -60,13 +60,10 @@ def load_implementation(
     ``default`` builds the no-op used when nothing is chosen or the choice
     fails.
     """
-    origin = "the preferred factory"
+    variable, spec = _environment_choice(api_type)
+    origin = "{}={}".format(variable, spec) if variable else "the preferred factory"
     try:
-        variable, factory = _factory_from_environment(api_type)
-        if factory is not None:
-            origin = "the factory named by " + str(variable)
-        else:
-            factory = preferred_factory
+        factory = _import_factory(spec) if variable else preferred_factory
         if factory is None:
             return default()
         result = factory(api_type)

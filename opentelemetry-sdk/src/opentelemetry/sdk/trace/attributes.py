@@ -84,7 +84,7 @@ def clean_attributes(
     Returns the new dict and how many valid entries the limit evicted.
     Invalid entries are logged and dropped.
     """
-    if not isinstance(attributes, Mapping):
+    if type(attributes) is not dict and not isinstance(attributes, Mapping):
         logger.warning("Dropped attributes %r: not a mapping", type(attributes).__name__)
         return {}, 0
     cleaned: Dict[str, types.AttributeValue] = {}

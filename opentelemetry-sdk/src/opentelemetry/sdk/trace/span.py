@@ -1,15 +1,17 @@
 """The recording span: what a sampled operation collects until it ends."""
 
 import collections
+import contextvars
 import logging
 import threading
 import types as _pytypes
-from typing import Any, Deque, Dict, Mapping, Optional, Sequence, Tuple, Type
+from typing import Any, Deque, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 from opentelemetry.util import ns_to_iso_str, time_ns, types
 
+from .._error_handler import report_exception
 from ..resources import Resource
 from .attributes import (
     SCALAR_TYPES,
@@ -21,21 +23,30 @@ from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
 from .span_processor import SpanProcessor
 
-__all__ = ["Span"]
+__all__ = ["Span", "reset_current_span"]
 
 logger = logging.getLogger(__name__)
 
 _EMPTY_ATTRIBUTES: Mapping[str, types.AttributeValue] = _pytypes.MappingProxyType({})
 _OK_STATUS = Status(StatusCanonicalCode.OK)
 _DEFAULT_LIMITS = SpanLimits()
-_NOOP_PROCESSOR = SpanProcessor()
 # Explicit times must fit int64 nanoseconds since the epoch, as exporters
 # and backends store them; None (the usual case) skips the range check.
 _MAX_TIME_NS = 2**63 - 1
-# Guards the rare paths only: ending (so a span is handed to processors once
-# even when two threads end it) and eviction past a limit. Uncontended, it
-# costs less than a per-span lock would to create.
+# Guards the rare paths only: eviction and drop counts past a limit.
 _lock = threading.Lock()
+
+
+def reset_current_span(token: "contextvars.Token[Any]") -> None:
+    """Undo the ``set`` that made a span current, restoring the one before."""
+    try:
+        token.var.reset(token)
+    except (ValueError, RuntimeError):
+        # The block was left in another context than it was entered (e.g. a
+        # generator resumed elsewhere): restore by value instead.
+        old_value = token.old_value
+        token.var.set(None if old_value is contextvars.Token.MISSING else old_value)
+        logger.debug("Current span restored by value: the context changed", exc_info=True)
 
 
 def _describe(exception: BaseException) -> str:
@@ -53,6 +64,7 @@ class Span(trace_api.Span):
     to the span processor once; after that it is read-only and every change
     is ignored with a warning. Used as a context manager, an exception that
     leaves the block sets the status to ``UNKNOWN`` and still ends the span.
+    A span from ``start_as_current_span`` is also current inside the block.
     """
 
     __slots__ = (
@@ -73,6 +85,8 @@ class Span(trace_api.Span):
         "_dropped_attributes",
         "_dropped_events",
         "_dropped_links",
+        "_end_guard",
+        "_scope",
     )
 
     def __init__(
@@ -98,8 +112,12 @@ class Span(trace_api.Span):
         self.resource = Resource.create_empty() if resource is None else resource
         self.instrumentation_info = instrumentation_info
         self._limits = _DEFAULT_LIMITS if limits is None else limits
-        self._span_processor = _NOOP_PROCESSOR if span_processor is None else span_processor
+        self._span_processor = span_processor
         self._status: Optional[Status] = None
+        self._end_guard: Optional[List[bool]] = None
+        # Set by Tracer.start_as_current_span: the context variable this span
+        # becomes current in on __enter__, then the token that undoes it.
+        self._scope: "Union[None, contextvars.ContextVar[Any], contextvars.Token[Any]]" = None
         self._dropped_events = 0
         # Empty collections stay None until first used: most spans have no
         # events or links, and each empty container costs memory per span.
@@ -192,27 +210,27 @@ class Span(trace_api.Span):
 
     # -- recording ------------------------------------------------------
 
-    def _ended(self, change: str) -> bool:
-        """Whether the span has ended; if so, log that ``change`` is ignored."""
-        if self.end_time is None:
-            return False
+    def _ignore_after_end(self, change: str) -> None:
         logger.warning("Ignored %s on span %r: it has already ended", change, self.name)
-        return True
 
     def set_attribute(self, key: str, value: types.AttributeValue) -> None:
         if type(value) not in SCALAR_TYPES:
             value = clean_attribute_value(value)  # type: ignore[assignment]
             if value is None:
                 return
-        if not (type(key) is str and key):
+        if type(key) is not str or not key:
             checked_key = clean_attribute_key(key)
             if checked_key is None:
                 return
             key = checked_key
-        if self._ended("set_attribute"):
+        if self.end_time is not None:
+            self._ignore_after_end("set_attribute")
             return
         attributes = self._attributes
         if attributes is None:
+            if self._limits.max_attributes > 0:
+                self._attributes = {key: value}
+                return
             attributes = self._attributes = {}
         if key in attributes:
             # An update makes the entry the newest, so eviction takes the
@@ -239,7 +257,8 @@ class Span(trace_api.Span):
         attributes: types.Attributes = None,
         timestamp: Optional[int] = None,
     ) -> None:
-        if self._ended("add_event"):
+        if self.end_time is not None:
+            self._ignore_after_end("add_event")
             return
         if type(name) is not str:
             logger.warning("Event name %r is not a str; using its str()", name)
@@ -272,7 +291,8 @@ class Span(trace_api.Span):
             # Checked and copied like any other event: the caller built it.
             self.add_event(event.name, attributes, timestamp)
             return
-        if self._ended("add_event"):
+        if self.end_time is not None:
+            self._ignore_after_end("add_event")
             return
         self._append_event(event)
 
@@ -290,7 +310,8 @@ class Span(trace_api.Span):
         if type(name) is not str:
             logger.warning("Span name %r is not a str; using its str()", name)
             name = str(name)
-        if self._ended("update_name"):
+        if self.end_time is not None:
+            self._ignore_after_end("update_name")
             return
         self.name = name
 
@@ -298,7 +319,8 @@ class Span(trace_api.Span):
         if not isinstance(status, Status):
             logger.warning("Ignored status %r: not a Status", status)
             return
-        if self._ended("set_status"):
+        if self.end_time is not None:
+            self._ignore_after_end("set_status")
             return
         self._status = status
 
@@ -315,34 +337,53 @@ class Span(trace_api.Span):
                 )
             start_time = time_ns()
         self.start_time = start_time
-        self._span_processor.on_start(self)
+        # One element that exactly one end() can pop (atomic under the GIL):
+        # a cheaper once-only guard than taking a lock on every end.
+        self._end_guard = [True]
+        processor = self._span_processor
+        if processor is not None:
+            try:
+                processor.on_start(self)
+            except Exception:  # isolate the application from a broken processor
+                report_exception(logger, "%r failed in on_start", processor)
 
     def end(self, end_time: Optional[int] = None) -> None:
-        start_time = self.start_time
-        if start_time is None:
-            raise RuntimeError("Calling end() on a span that was never started")
-        if type(end_time) is not int or not 0 <= end_time <= _MAX_TIME_NS:
-            if end_time is not None:
-                logger.warning(
-                    "Ignored end time %r: not an int of ns from 0 to 2**63 - 1", end_time
-                )
+        if end_time is None:
             end_time = time_ns()
+        elif type(end_time) is not int or not 0 <= end_time <= _MAX_TIME_NS:
+            logger.warning("Ignored end time %r: not an int of ns from 0 to 2**63 - 1", end_time)
+            end_time = time_ns()
+        try:
+            self._end_guard.pop()  # type: ignore[union-attr]
+        except AttributeError:  # no guard: never started, or ended already
+            if self.start_time is None:
+                raise RuntimeError("Calling end() on a span that was never started") from None
+            logger.warning("Ignored end() on span %r: it has already ended", self.name)
+            return
+        except IndexError:  # another thread won the pop
+            logger.warning("Ignored end() on span %r: it has already ended", self.name)
+            return
+        self._end_guard = None
+        start_time: int = self.start_time  # type: ignore[assignment]
         if end_time < start_time:
             # A clock stepped back, or a caller's timestamp is wrong: a span
             # must not end before it starts.
             end_time = start_time
-        with _lock:
-            if self.end_time is not None:
-                ended_before = True
-            else:
-                ended_before = False
-                self.end_time = end_time
-        if ended_before:
-            logger.warning("Ignored end() on span %r: it has already ended", self.name)
-            return
+        self.end_time = end_time
         if self._status is None:
             self._status = _OK_STATUS
-        self._span_processor.on_end(self)
+        processor = self._span_processor
+        if processor is not None:
+            try:
+                processor.on_end(self)
+            except Exception:  # isolate the application from a broken processor
+                report_exception(logger, "%r failed in on_end", processor)
+
+    def __enter__(self) -> "Span":
+        var = self._scope
+        if var is not None:
+            self._scope = var.set(self)  # type: ignore[union-attr]
+        return self
 
     def __exit__(
         self,
@@ -350,6 +391,10 @@ class Span(trace_api.Span):
         exc_val: Optional[BaseException],
         exc_tb: Optional[_pytypes.TracebackType],
     ) -> None:
+        token = self._scope
+        if token is not None:
+            self._scope = None
+            reset_current_span(token)  # type: ignore[arg-type]
         if exc_val is not None and self._status is None and self.end_time is None:
             self._status = Status(StatusCanonicalCode.UNKNOWN, _describe(exc_val))
         self.end()

@@ -1,0 +1,103 @@
+"""The SDK tracer source: processors, shutdown, selection through the API hook."""
+
+import gc
+import subprocess
+import sys
+
+import pytest
+
+from opentelemetry import trace as trace_api
+from opentelemetry.sdk.trace import SpanProcessor, TracerSource
+
+
+class Recorder(SpanProcessor):
+    def __init__(self, log, name):
+        self.log = log
+        self.name = name
+
+    def on_start(self, span):
+        self.log.append((self.name, "start", span.name))
+
+    def on_end(self, span):
+        self.log.append((self.name, "end", span.name))
+
+    def shutdown(self):
+        self.log.append((self.name, "shutdown"))
+
+
+def test_processors_see_start_and_end_in_the_order_added():
+    log = []
+    source = TracerSource(shutdown_on_exit=False)
+    source.add_span_processor(Recorder(log, "a"))
+    source.add_span_processor(Recorder(log, "b"))
+    source.get_tracer("t").start_span("s").end()
+    assert log == [("a", "start", "s"), ("b", "start", "s"), ("a", "end", "s"), ("b", "end", "s")]
+
+
+def test_shutdown_reaches_every_processor_once():
+    log = []
+    source = TracerSource(shutdown_on_exit=False)
+    source.add_span_processor(Recorder(log, "a"))
+    source.shutdown()
+    source.shutdown()
+    assert log == [("a", "shutdown")]
+
+
+def test_force_flush_reports_success_of_all_processors():
+    class Slow(SpanProcessor):
+        def force_flush(self, timeout_millis=30000):
+            return False
+
+    source = TracerSource(shutdown_on_exit=False)
+    assert source.force_flush()
+    source.add_span_processor(Slow())
+    assert not source.force_flush(100)
+
+
+def test_get_current_span_follows_the_context():
+    source = TracerSource(shutdown_on_exit=False)
+    tracer = source.get_tracer("t")
+    with tracer.start_as_current_span("s") as span:
+        assert source.get_current_span() is span
+    assert source.get_current_span() is None
+
+
+def test_source_registered_for_exit_is_not_kept_alive():
+    import weakref
+
+    source = TracerSource(shutdown_on_exit=True)
+    ref = weakref.ref(source)
+    del source
+    gc.collect()
+    assert ref() is None
+
+
+def test_interpreter_exit_shuts_processors_down():
+    program = (
+        "from opentelemetry.sdk.trace import TracerSource, SpanProcessor\n"
+        "class P(SpanProcessor):\n"
+        "    def shutdown(self):\n"
+        "        print('shut down')\n"
+        "source = TracerSource()\n"
+        "source.add_span_processor(P())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.stdout == "shut down\n", result.stderr
+
+
+def test_sdk_selected_through_the_api_hook(monkeypatch):
+    monkeypatch.setattr(trace_api, "_TRACER_SOURCE", None)
+    monkeypatch.setattr(trace_api, "_TRACER_SOURCE_FACTORY", None)
+    monkeypatch.delenv("OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE", raising=False)
+    monkeypatch.delenv("OPENTELEMETRY_PYTHON_IMPLEMENTATION_DEFAULT", raising=False)
+    trace_api.set_preferred_tracer_source_implementation(
+        lambda T: TracerSource(shutdown_on_exit=False)
+    )
+    assert isinstance(trace_api.tracer_source(), TracerSource)
+    assert trace_api.get_tracer(__name__).start_span("s").is_recording_events()
+
+
+@pytest.mark.parametrize("name", ["", None, 3])
+def test_bad_module_names_get_the_error_name(name):
+    tracer = TracerSource(shutdown_on_exit=False).get_tracer(name)
+    assert tracer.instrumentation_info.name == "ERROR:MISSING MODULE NAME"
