@@ -341,11 +341,10 @@ class Span(trace_api.Span):
         if self.start_time is not None:
             logger.warning("Ignored start() on span %r: it has already started", self.name)
             return
-        if type(start_time) is not int or not 0 <= start_time <= _MAX_TIME_NS:
-            if start_time is not None:
-                logger.warning(
-                    "Ignored start time %r: not an int of ns from 0 to 2**63 - 1", start_time
-                )
+        if start_time is None:
+            start_time = time_ns()
+        elif type(start_time) is not int or not 0 <= start_time <= _MAX_TIME_NS:
+            logger.warning("Ignored start time %r: not an int of ns from 0 to 2**63 - 1", start_time)
             start_time = time_ns()
         self.start_time = start_time
         # One element that exactly one end() can pop (atomic under the GIL):
