@@ -1,0 +1,166 @@
+"""An OTLP/HTTP receiver for the exporter tests: stdlib ``http.server`` on 127.0.0.1.
+
+It records every request (path, headers, body with gzip undone, client
+address) and answers from a script of responses, then ``200`` with an empty
+body. Decoding with the official schema is left to the tests that need the
+``opentelemetry-proto`` package, so the delivery tests run without it.
+"""
+
+import gzip
+import http.server
+import os
+import socket
+import ssl
+import threading
+from pathlib import Path
+from typing import Dict, List, NamedTuple, Optional, Tuple
+
+import pytest
+
+CERTS = Path(__file__).resolve().parent / "certs"
+
+
+class ReceivedRequest(NamedTuple):
+    path: str
+    headers: Dict[str, str]
+    body: bytes
+    raw_body: bytes
+    client_address: Tuple[str, int]
+
+
+class Response(NamedTuple):
+    status: int = 200
+    headers: Tuple[Tuple[str, str], ...] = ()
+    body: bytes = b""
+    delay: float = 0.0
+    close: bool = False
+
+
+class OTLPReceiver:
+    """A scripted OTLP/HTTP server; see the module docstring."""
+
+    def __init__(self, tls: Optional[ssl.SSLContext] = None) -> None:
+        self.requests: List[ReceivedRequest] = []
+        self.responses_sent = 0
+        self._script: List[Response] = []
+        self._lock = threading.Lock()
+        self._received = threading.Condition(self._lock)
+        self._stopping = threading.Event()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, so connection reuse is visible
+            timeout = 10  # an idle keep-alive connection ends after this
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                body = raw
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(raw)
+                with receiver._received:
+                    receiver.requests.append(
+                        ReceivedRequest(self.path, dict(self.headers), body, raw, self.client_address)
+                    )
+                    receiver._received.notify_all()
+                response = receiver._next_response()
+                if response.delay:
+                    receiver._stopping.wait(response.delay)
+                self.send_response(response.status)
+                for name, value in response.headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(response.body)))
+                self.end_headers()
+                self.wfile.write(response.body)
+                self.wfile.flush()
+                with receiver._lock:
+                    receiver.responses_sent += 1
+                if response.close:
+                    self.close_connection = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet: the tests assert on recorded requests instead."""
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        """The base URL to give the exporter."""
+        scheme = "http" if not isinstance(self._server.socket, ssl.SSLSocket) else "https"
+        return "{}://127.0.0.1:{}".format(scheme, self._server.server_address[1])
+
+    def respond(
+        self,
+        status: int,
+        headers: Tuple[Tuple[str, str], ...] = (),
+        body: bytes = b"",
+        delay: float = 0.0,
+        close: bool = False,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` requests so, after those already scripted.
+
+        ``delay`` holds the answer back (until the receiver closes at the
+        latest); ``close`` closes the connection after the answer without
+        announcing it, as a server dropping an idle keep-alive connection does.
+        """
+        with self._lock:
+            self._script.extend([Response(status, headers, body, delay, close)] * times)
+
+    def _next_response(self) -> Response:
+        with self._lock:
+            return self._script.pop(0) if self._script else Response()
+
+    def wait_for_requests(self, count: int, timeout: float = 10.0) -> List[ReceivedRequest]:
+        """The requests once there are ``count`` of them (or after ``timeout``)."""
+        with self._received:
+            self._received.wait_for(lambda: len(self.requests) >= count, timeout)
+            return list(self.requests)
+
+    def close(self) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def receiver():
+    server = OTLPReceiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def tls_receiver():
+    """A receiver behind TLS that requires a client certificate from the test CA."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(CERTS / "server.pem", CERTS / "server.key")
+    context.load_verify_locations(CERTS / "ca.pem")
+    context.verify_mode = ssl.CERT_REQUIRED
+    server = OTLPReceiver(tls=context)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def closed_port():
+    """A local port nothing listens on: connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def no_otlp_environment(monkeypatch):
+    """Tests start from an environment without OTEL_EXPORTER_OTLP_* variables."""
+    for name in list(os.environ):
+        if name.startswith("OTEL_EXPORTER_OTLP_"):
+            monkeypatch.delenv(name)
