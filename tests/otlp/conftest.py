@@ -12,6 +12,7 @@ import os
 import socket
 import ssl
 import threading
+import time
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
@@ -26,6 +27,8 @@ class ReceivedRequest(NamedTuple):
     body: bytes
     raw_body: bytes
     client_address: Tuple[str, int]
+    #: ``time.monotonic()`` when the request was read.
+    received_at: float
 
 
 class Response(NamedTuple):
@@ -39,9 +42,10 @@ class Response(NamedTuple):
 class OTLPReceiver:
     """A scripted OTLP/HTTP server; see the module docstring."""
 
-    def __init__(self, tls: Optional[ssl.SSLContext] = None) -> None:
+    def __init__(self, tls: Optional[ssl.SSLContext] = None, port: int = 0) -> None:
         self.requests: List[ReceivedRequest] = []
         self.responses_sent = 0
+        self.closed_connections = 0
         self._script: List[Response] = []
         self._lock = threading.Lock()
         self._received = threading.Condition(self._lock)
@@ -59,7 +63,10 @@ class OTLPReceiver:
                     body = gzip.decompress(raw)
                 with receiver._received:
                     receiver.requests.append(
-                        ReceivedRequest(self.path, dict(self.headers), body, raw, self.client_address)
+                        ReceivedRequest(
+                            self.path, dict(self.headers), body, raw, self.client_address,
+                            time.monotonic(),
+                        )
                     )
                     receiver._received.notify_all()
                 response = receiver._next_response()
@@ -77,10 +84,16 @@ class OTLPReceiver:
                 if response.close:
                     self.close_connection = True
 
+            def finish(self) -> None:
+                super().finish()
+                with receiver._received:
+                    receiver.closed_connections += 1
+                    receiver._received.notify_all()
+
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet: the tests assert on recorded requests instead."""
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         if tls is not None:
@@ -124,11 +137,31 @@ class OTLPReceiver:
             self._received.wait_for(lambda: len(self.requests) >= count, timeout)
             return list(self.requests)
 
+    def wait_for_closed_connections(self, count: int, timeout: float = 10.0) -> int:
+        """How many connections have closed, once ``count`` have (or after ``timeout``)."""
+        with self._received:
+            self._received.wait_for(lambda: self.closed_connections >= count, timeout)
+            return self.closed_connections
+
     def close(self) -> None:
         self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
+
+
+@pytest.fixture
+def start_receiver():
+    """Starts receivers (``port=`` to choose one) and closes them after the test."""
+    started = []
+
+    def start(port: int = 0) -> OTLPReceiver:
+        started.append(OTLPReceiver(port=port))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.close()
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ __all__ = ["HTTPSender", "retry_after_seconds", "tls_context"]
 logger = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset((429, 502, 503, 504))
-#: Backoff before the first retry and the most between two, in seconds.
+#: Backoff before the first retry and the most between two, in seconds
+#: (read at each retry, so tests can make them small).
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 32.0
 # A successful response is tiny (at most a partial success); a body past
@@ -111,8 +112,6 @@ class HTTPSender:
         content_type: str,
         tls: Optional[ssl.SSLContext],
         read_error_message: Callable[[bytes], str],
-        backoff_base: float = BACKOFF_BASE_SECONDS,
-        backoff_cap: float = BACKOFF_CAP_SECONDS,
     ) -> None:
         parts = urllib.parse.urlsplit(url)
         self._url = url
@@ -126,8 +125,6 @@ class HTTPSender:
         self._gzip = compression == "gzip"
         self._tls = tls
         self._read_error_message = read_error_message
-        self._backoff_base = backoff_base
-        self._backoff_cap = backoff_cap
         request_headers: Dict[str, str] = {"User-Agent": _user_agent()}
         request_headers.update(headers)
         request_headers["Content-Type"] = content_type
@@ -200,9 +197,10 @@ class HTTPSender:
                 return SpanExportResult.FAILED_RETRYABLE, b""
             attempt += 1
 
-    def _backoff(self, attempt: int) -> float:
+    @staticmethod
+    def _backoff(attempt: int) -> float:
         """Exponential backoff with jitter: half the delay fixed, half random."""
-        delay = min(self._backoff_base * (1 << min(attempt, 32)), self._backoff_cap)
+        delay = min(BACKOFF_BASE_SECONDS * (1 << min(attempt, 32)), BACKOFF_CAP_SECONDS)
         return delay / 2 + random.uniform(0, delay / 2)
 
     @staticmethod
