@@ -18,6 +18,8 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import pytest
 
+from opentelemetry.sdk import _error_handler
+
 CERTS = Path(__file__).resolve().parent / "certs"
 
 
@@ -64,7 +66,11 @@ class OTLPReceiver:
                 with receiver._received:
                     receiver.requests.append(
                         ReceivedRequest(
-                            self.path, dict(self.headers), body, raw, self.client_address,
+                            self.path,
+                            dict(self.headers),
+                            body,
+                            raw,
+                            self.client_address,
                             time.monotonic(),
                         )
                     )
@@ -189,6 +195,12 @@ def closed_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def fresh_error_reports(monkeypatch):
+    """Each test sees its own failures logged: ports are reused, and so are messages."""
+    monkeypatch.setattr(_error_handler, "_last_logged", {})
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The OTLP exporter behind the batch processor, with a collector that hangs, then is down, then returns."""
+"""The OTLP exporter behind the batch processor: a collector that hangs, is down, then returns."""
 
 import importlib
 import json
@@ -45,7 +45,9 @@ def _span_names(requests):
     return names
 
 
-def test_spans_ended_while_the_collector_is_away_arrive_once_it_returns(start_receiver, monkeypatch):
+def test_spans_ended_while_the_collector_is_away_arrive_once_it_returns(
+    start_receiver, monkeypatch
+):
     monkeypatch.setattr(_http_sender, "BACKOFF_BASE_SECONDS", 0.01)
     monkeypatch.setattr(_http_sender, "BACKOFF_CAP_SECONDS", 0.05)
     # A collector that accepts connections and never answers.

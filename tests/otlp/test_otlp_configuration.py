@@ -1,4 +1,4 @@
-"""Configuration: arguments over OTEL_EXPORTER_OTLP_TRACES_* over OTEL_EXPORTER_OTLP_* over defaults."""
+"""Configuration: arguments, then OTEL_EXPORTER_OTLP_TRACES_*, OTEL_EXPORTER_OTLP_*, defaults."""
 
 import logging
 
@@ -54,7 +54,9 @@ def test_traces_endpoint_variable_is_used_as_given_and_wins(receiver, monkeypatc
 
 
 def test_endpoint_argument_wins_over_the_environment(receiver, monkeypatch):
-    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://elsewhere.invalid:4318/v1/traces")
+    monkeypatch.setenv(
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://elsewhere.invalid:4318/v1/traces"
+    )
 
     assert _export_one(OTLPSpanExporter(receiver.endpoint + "/")) is SpanExportResult.SUCCESS
     assert receiver.requests[0].path == "/v1/traces"
@@ -123,7 +125,10 @@ def test_certificate_variables_are_read():
 
 def test_empty_variables_count_as_unset():
     settings = resolve_settings(
-        {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}
+        {
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
+        }
     )
 
     assert settings.url == "http://collector:4318/v1/traces"
@@ -132,9 +137,24 @@ def test_empty_variables_count_as_unset():
 @pytest.mark.parametrize(
     "variable, value, setting, default",
     [
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://collector:21", "url", "http://localhost:4318/v1/traces"),
-        ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4318", "url", "http://localhost:4318/v1/traces"),
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:99999", "url", "http://localhost:4318/v1/traces"),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "ftp://collector:21",
+            "url",
+            "http://localhost:4318/v1/traces",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "collector:4318",
+            "url",
+            "http://localhost:4318/v1/traces",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://collector:99999",
+            "url",
+            "http://localhost:4318/v1/traces",
+        ),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "ten", "timeout", 10.0),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "0", "timeout", 10.0),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "-5", "timeout", 10.0),
@@ -143,7 +163,9 @@ def test_empty_variables_count_as_unset():
         ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/xml", "encoding", "protobuf"),
     ],
 )
-def test_invalid_variable_logs_a_warning_and_uses_the_default(caplog, variable, value, setting, default):
+def test_invalid_variable_logs_a_warning_and_uses_the_default(
+    caplog, variable, value, setting, default
+):
     with caplog.at_level(logging.WARNING):
         settings = resolve_settings({variable: value})
 
@@ -154,7 +176,10 @@ def test_invalid_variable_logs_a_warning_and_uses_the_default(caplog, variable, 
 def test_invalid_traces_variable_falls_back_to_the_general_one(caplog):
     with caplog.at_level(logging.WARNING):
         settings = resolve_settings(
-            {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}
+            {
+                "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc",
+                "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+            }
         )
 
     assert settings.encoding == "json"
@@ -164,7 +189,7 @@ def test_invalid_traces_variable_falls_back_to_the_general_one(caplog):
 def test_malformed_header_entries_are_skipped_with_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
         settings = resolve_settings(
-            {"OTEL_EXPORTER_OTLP_HEADERS": "good=1,novalue,=nokey,bad name=2,content-type=text/plain"}
+            {"OTEL_EXPORTER_OTLP_HEADERS": "good=1,novalue,=nokey,bad name=2,content-type=a/b"}
         )
 
     assert settings.headers == {"good": "1"}

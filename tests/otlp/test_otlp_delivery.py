@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace import Span
 from opentelemetry.sdk.trace.export import SpanExportResult
 from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter, _http_sender
 
+NO_SCHEMA = "needs the official OTLP schema: the opentelemetry-proto package (dev-requirements.txt)"
 CERTS = Path(__file__).resolve().parent / "certs"
 
 
@@ -34,7 +35,7 @@ def short_backoff(monkeypatch):
 
 @pytest.fixture
 def endless_backoff(monkeypatch):
-    """A backoff longer than any test's timeout: a retry happens only when something else allows it."""
+    """A backoff past any test's timeout: only something else can allow a retry."""
     monkeypatch.setattr(_http_sender, "BACKOFF_BASE_SECONDS", 600.0)
     monkeypatch.setattr(_http_sender, "BACKOFF_CAP_SECONDS", 600.0)
 
@@ -99,7 +100,9 @@ def test_retry_after_past_the_timeout_fails_retryable_at_once(receiver, caplog):
         ("json", json.dumps({"code": 3, "message": "span name is required"}).encode()),
     ],
 )
-def test_400_is_not_retried_and_logs_the_servers_message(receiver, short_backoff, caplog, encoding, body):
+def test_400_is_not_retried_and_logs_the_servers_message(
+    receiver, short_backoff, caplog, encoding, body
+):
     receiver.respond(400, body=body)
     exporter = OTLPSpanExporter(receiver.endpoint, encoding=encoding)
 
@@ -129,7 +132,9 @@ def test_connection_refused_is_retried_until_the_timeout(closed_port, short_back
         assert exporter.export(make_spans()) is SpanExportResult.FAILED_RETRYABLE
     exporter.shutdown()
 
-    assert "Could not send spans to http://127.0.0.1:{}/v1/traces".format(closed_port) in caplog.text
+    assert (
+        "Could not send spans to http://127.0.0.1:{}/v1/traces".format(closed_port) in caplog.text
+    )
     assert "ConnectionRefusedError" in caplog.text
 
 
@@ -213,9 +218,9 @@ def test_empty_export_sends_nothing(receiver):
 def test_partial_success_is_success_and_logs_the_rejected_count(receiver, caplog, encoding):
     trace_service_pb2 = pytest.importorskip(
         "opentelemetry.proto.collector.trace.v1.trace_service_pb2",
-        reason="the official schema comes from the opentelemetry-proto package (dev-requirements.txt)",
+        reason=NO_SCHEMA,
     )
-    json_format = pytest.importorskip("google.protobuf.json_format")
+    json_format = pytest.importorskip("google.protobuf.json_format", reason=NO_SCHEMA)
     response = trace_service_pb2.ExportTraceServiceResponse()
     response.partial_success.rejected_spans = 2
     response.partial_success.error_message = "spans too old"
@@ -314,7 +319,16 @@ def test_unreadable_certificate_file_logs_and_uses_the_system_cas(tmp_path, capl
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("0", 0.0), ("7", 7.0), (" 3 ", 3.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None), ("", None), (None, None), ("-1", None)],
+    [
+        ("0", 0.0),
+        ("7", 7.0),
+        (" 3 ", 3.0),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
+        ("soon", None),
+        ("", None),
+        (None, None),
+        ("-1", None),
+    ],
 )
 def test_retry_after_forms(value, expected):
     assert _http_sender.retry_after_seconds(value) == expected

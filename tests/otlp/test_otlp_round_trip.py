@@ -20,17 +20,21 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 
+NO_SCHEMA = "needs the official OTLP schema: the opentelemetry-proto package (dev-requirements.txt)"
+
 trace_service_pb2 = pytest.importorskip(
     "opentelemetry.proto.collector.trace.v1.trace_service_pb2",
-    reason="the official schema comes from the opentelemetry-proto package (dev-requirements.txt)",
+    reason=NO_SCHEMA,
 )
-json_format = pytest.importorskip("google.protobuf.json_format")
+json_format = pytest.importorskip("google.protobuf.json_format", reason=NO_SCHEMA)
 
 INT64_MAX = (1 << 63) - 1
 INT64_MIN = -(1 << 63)
 
 EVERY_ATTRIBUTE_TYPE = {
     "text": "héllo 日本",
+    "long.text": "a long value: its length takes two varint bytes " * 4,
+    "long.unicode": "日本語" * 50,
     "empty": "",
     "yes": True,
     "no": False,
@@ -78,8 +82,11 @@ def spans_with_every_feature():
         trace_api.Link(linked, {"link.weight": 3, "link.names": ["x", "y"]}),
     ]
     with web.start_as_current_span(
-        "GET /cart ✓", parent=remote_parent, kind=trace_api.SpanKind.SERVER,
-        attributes=EVERY_ATTRIBUTE_TYPE, links=links,
+        "GET /cart ✓",
+        parent=remote_parent,
+        kind=trace_api.SpanKind.SERVER,
+        attributes=EVERY_ATTRIBUTE_TYPE,
+        links=links,
     ) as server:
         server.set_attribute("one.more", "evicts the oldest attribute")
         server.add_event("first", {"n": 1}, timestamp=1_600_000_000_000_000_001)
@@ -98,7 +105,9 @@ def spans_with_every_feature():
         "consume", parent=None, kind=trace_api.SpanKind.CONSUMER
     ).end()
     # Built by hand: no instrumentation scope, never ended (no end time, no status).
-    unscoped = Span("unscoped", trace_api.SpanContext(0x2, 0x3), resource=Resource({"service.name": "worker"}))
+    unscoped = Span(
+        "unscoped", trace_api.SpanContext(0x2, 0x3), resource=Resource({"service.name": "worker"})
+    )
     unscoped.start(start_time=5)
     return list(finished.get_finished_spans()) + [unscoped]
 
@@ -141,7 +150,11 @@ def _expected_span(message, span):
     message.span_id = context.span_id.to_bytes(8, "big")
     message.trace_state = _trace_state_header(context.trace_state)
     if span.parent is not None:
-        parent = span.parent if isinstance(span.parent, trace_api.SpanContext) else span.parent.get_context()
+        parent = (
+            span.parent
+            if isinstance(span.parent, trace_api.SpanContext)
+            else span.parent.get_context()
+        )
         message.parent_span_id = parent.span_id.to_bytes(8, "big")
     message.flags = int(context.trace_options)
     message.name = span.name
@@ -247,7 +260,10 @@ def decode_protobuf(body):
 @pytest.mark.parametrize("compression", ["none", "gzip"])
 @pytest.mark.parametrize(
     "encoding, content_type, decode",
-    [("protobuf", "application/x-protobuf", decode_protobuf), ("json", "application/json", decode_json)],
+    [
+        ("protobuf", "application/x-protobuf", decode_protobuf),
+        ("json", "application/json", decode_json),
+    ],
 )
 def test_every_field_round_trips_through_the_official_schema(
     receiver, encoding, content_type, decode, compression
@@ -283,7 +299,11 @@ def test_round_trip_covers_what_it_claims():
     assert server.dropped_attributes and server.dropped_events and server.dropped_links
     assert server.context.trace_state and server.links[0].context.trace_state
     codes = {span.status.canonical_code for span in spans if span.status is not None}
-    assert {StatusCanonicalCode.OK, StatusCanonicalCode.NOT_FOUND, StatusCanonicalCode.UNKNOWN} <= codes
+    assert {
+        StatusCanonicalCode.OK,
+        StatusCanonicalCode.NOT_FOUND,
+        StatusCanonicalCode.UNKNOWN,
+    } <= codes
     assert any(span.status is None for span in spans)
 
 

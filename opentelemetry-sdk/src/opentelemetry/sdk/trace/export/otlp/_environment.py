@@ -66,10 +66,10 @@ def _environment(environ: Mapping[str, str], name: str) -> List[Tuple[str, str]]
 def _valid_url(value: str) -> bool:
     try:
         parts = urllib.parse.urlsplit(value)
-        parts.port  # raises ValueError for a port that is not a number in range
+        port_valid = parts.port != 0  # .port raises ValueError past 65535 or for text
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return port_valid and parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _with_traces_path(base: str) -> str:
@@ -91,9 +91,7 @@ def _resolve_url(endpoint: Optional[str], environ: Mapping[str, str]) -> str:
             if variable == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
                 return value
             return _with_traces_path(value)
-        logger.warning(
-            "Ignored %s=%r: not an http:// or https:// URL with a host", variable, value
-        )
+        logger.warning("Ignored %s=%r: not an http:// or https:// URL with a host", variable, value)
     return DEFAULT_ENDPOINT + TRACES_PATH
 
 

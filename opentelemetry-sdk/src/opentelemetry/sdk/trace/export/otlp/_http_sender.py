@@ -152,7 +152,9 @@ class HTTPSender:
             payload = gzip.compress(body, _GZIP_LEVEL) if self._gzip else body
             return self._send_until_deadline(payload, span_count)
 
-    def _send_until_deadline(self, payload: bytes, span_count: int) -> Tuple[SpanExportResult, bytes]:
+    def _send_until_deadline(
+        self, payload: bytes, span_count: int
+    ) -> Tuple[SpanExportResult, bytes]:
         deadline = time.monotonic() + self._timeout
         attempt = 0
         while True:
@@ -182,14 +184,23 @@ class HTTPSender:
                 if status not in RETRYABLE_STATUSES:
                     logger.warning(
                         "%s rejected %d spans: HTTP %d %s%s",
-                        self._url, span_count, status, reason, detail,
+                        self._url,
+                        span_count,
+                        status,
+                        reason,
+                        detail,
                     )
                     return SpanExportResult.FAILED_NOT_RETRYABLE, b""
                 wait = self._backoff(attempt) if retry_after is None else retry_after
                 if not self._fits(wait, deadline):
                     logger.warning(
                         "%s did not take %d spans within %ss: HTTP %d %s%s",
-                        self._url, span_count, self._timeout, status, reason, detail,
+                        self._url,
+                        span_count,
+                        self._timeout,
+                        status,
+                        reason,
+                        detail,
                     )
                     return SpanExportResult.FAILED_RETRYABLE, b""
             if self._closed.wait(wait):
@@ -260,7 +271,9 @@ class HTTPSender:
             finally:
                 self._lock.release()
         else:
-            logger.warning("A request to %s outlived its timeout; not closing its connection", self._url)
+            logger.warning(
+                "A request to %s outlived its timeout; not closing its connection", self._url
+            )
 
 
 def _user_agent() -> str:

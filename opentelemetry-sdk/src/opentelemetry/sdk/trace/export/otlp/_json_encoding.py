@@ -39,7 +39,9 @@ def _any_value(value: Any) -> Optional[Dict[str, Any]]:
     if kind is float:
         if math.isfinite(value):
             return {"doubleValue": value}
-        return {"doubleValue": "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")}
+        return {
+            "doubleValue": "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+        }
     if kind is list or kind is tuple:
         elements = []
         for element in value:
@@ -157,7 +159,10 @@ def encode_request(spans: Sequence[Span]) -> bytes:
             scope_spans.append(encoded)
         attributes, _ = _key_values(resource.labels)
         resource_spans.append(
-            {"resource": {"attributes": attributes} if attributes else {}, "scopeSpans": scope_spans}
+            {
+                "resource": {"attributes": attributes} if attributes else {},
+                "scopeSpans": scope_spans,
+            }
         )
     return _encode_json({"resourceSpans": resource_spans}).encode("utf-8", "replace")
 

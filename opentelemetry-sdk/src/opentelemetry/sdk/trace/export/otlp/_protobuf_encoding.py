@@ -15,7 +15,7 @@ of joining at every level.
 """
 
 import struct
-from typing import Any, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ...span import Span
 from ._span_mapping import group_spans, otlp_kind, otlp_status, parent_span_id, trace_state_header
@@ -107,22 +107,49 @@ _SCALARS = frozenset((str, bool, int, float))
 _SCALAR_BASES = (str, int, float)
 
 
+# Encoded ``KeyValue.key`` fields by key: attribute keys repeat across spans.
+# Bounded, so keys made from unbounded data cannot grow it without limit.
+_key_fields: Dict[str, bytes] = {}
+_MAX_CACHED_KEYS = 4096
+
+
+def _key_field(key: str) -> bytes:
+    """``KeyValue.key`` (field 1) with its tag and length."""
+    data = _text(key)
+    field = b"\x0a" + _varint(len(data)) + data
+    if len(_key_fields) >= _MAX_CACHED_KEYS:
+        _key_fields.clear()
+    _key_fields[key] = field
+    return field
+
+
 def _key_values(tag: bytes, attributes: Mapping[str, Any], parts: List[bytes]) -> int:
     """Append each attribute as a ``KeyValue`` field ``tag``; return how many were skipped."""
     skipped = 0
+    small = _SMALL_VARINTS
     for key, value in attributes.items():
-        encoded = _any_value(value)
-        if encoded is None or type(key) is not str:
+        key_field = _key_fields.get(key)
+        if key_field is None:
+            if type(key) is not str:
+                skipped += 1
+                continue
+            key_field = _key_field(key)
+        # Short strings are most attribute values: encoded here, without a call.
+        # Under 32 characters they are under 128 UTF-8 bytes: a one-byte length.
+        if type(value) is str and len(value) < 32:
+            data = _text(value)
+            value_field: Optional[bytes] = b"\x0a" + small[len(data)] + data
+        else:
+            value_field = _any_value(value)
+        if value_field is None:
             skipped += 1
             continue
-        key_bytes = _text(key)
-        payload = (
-            b"\x0a" + _varint(len(key_bytes)) + key_bytes  # KeyValue.key = 1
-            + b"\x12" + _varint(len(encoded)) + encoded  # KeyValue.value = 2
-        )
+        length = len(value_field)
+        payload = key_field + b"\x12" + (small[length] if length < 128 else _varint(length))
         parts.append(tag)
-        parts.append(_varint(len(payload)))
+        parts.append(_varint(len(payload) + length))
         parts.append(payload)
+        parts.append(value_field)
     return skipped
 
 
@@ -329,4 +356,3 @@ def decode_error_message(body: bytes) -> str:
         if number == 2 and wire_type == 2:  # Status.message = 2
             return str(value.decode("utf-8", "replace"))
     return ""
-

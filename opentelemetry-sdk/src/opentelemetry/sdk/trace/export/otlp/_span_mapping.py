@@ -77,8 +77,7 @@ def group_spans(spans: Sequence[Span]) -> List[ResourceGroup]:
             scope_spans = scopes[scope] = []
         scope_spans.append(span)
     return [
-        (resource, list(scopes.items()))
-        for resource, scopes in zip(resources, scopes_by_resource)
+        (resource, list(scopes.items())) for resource, scopes in zip(resources, scopes_by_resource)
     ]
 
 

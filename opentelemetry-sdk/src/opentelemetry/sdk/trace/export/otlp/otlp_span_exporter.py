@@ -165,7 +165,11 @@ class OTLPSpanExporter(SpanExporter):
         if partial is not None:
             rejected, message = partial
             logger.warning(
-                "%s rejected %d of %d spans: %s", self._url, rejected, span_count, message or "no reason given"
+                "%s rejected %d of %d spans: %s",
+                self._url,
+                rejected,
+                span_count,
+                message or "no reason given",
             )
 
     def shutdown(self) -> None:
