@@ -177,3 +177,25 @@ def test_ending_from_two_threads_exports_once(tracer, exporter):
     finally:
         logging.disable(logging.NOTSET)
     assert len(exporter.get_finished_spans()) == 200
+
+
+def test_kind_of_a_wrong_type_is_logged_and_internal_used(tracer, caplog):
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", kind="server")
+    assert span.kind is trace_api.SpanKind.INTERNAL
+    assert "not a SpanKind" in caplog.text
+
+
+@pytest.mark.parametrize("links", [5, "abc", [None, 3]])
+def test_links_of_wrong_types_are_logged_and_dropped(tracer, caplog, links):
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", links=links)
+    assert span.links == ()
+    assert "Dropped link" in caplog.text
+
+
+def test_attributes_that_are_not_a_mapping_are_logged_and_dropped(tracer, caplog):
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", attributes=[("k", "v")])
+    assert dict(span.attributes) == {}
+    assert "not a mapping" in caplog.text

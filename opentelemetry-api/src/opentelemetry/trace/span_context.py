@@ -46,6 +46,7 @@ class TraceOptions(int):
 
 
 _DEFAULT_OPTIONS = TraceOptions(TraceOptions.DEFAULT)
+_EMPTY_TRACE_STATE = TraceState.get_default()
 
 
 class SpanContext:
@@ -67,7 +68,7 @@ class SpanContext:
         self.trace_id = trace_id
         self.span_id = span_id
         self.trace_options = _DEFAULT_OPTIONS if trace_options is None else trace_options
-        self.trace_state = TraceState.get_default() if trace_state is None else trace_state
+        self.trace_state = _EMPTY_TRACE_STATE if trace_state is None else trace_state
 
     def is_valid(self) -> bool:
         """Whether both ids are non-zero, so the context identifies a span."""

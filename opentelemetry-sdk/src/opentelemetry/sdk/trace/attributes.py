@@ -76,16 +76,21 @@ def clean_attributes(
     Returns the new dict and how many valid entries the limit evicted.
     Invalid entries are logged and dropped.
     """
-    if not isinstance(attributes, Mapping):
+    if type(attributes) is not dict and not isinstance(attributes, Mapping):
         logger.warning("Dropped attributes %r: not a mapping", type(attributes).__name__)
         return {}, 0
     cleaned: Dict[str, types.AttributeValue] = {}
     for key, value in attributes.items():
-        if not is_valid_key(key):
+        # The common valid case is checked inline: two calls per attribute
+        # would double the cost of a span with attributes.
+        if type(key) is not str or not key:
+            is_valid_key(key)  # logs why the key is invalid
             continue
-        value = clean_attribute_value(value)
-        if value is not None:
-            cleaned[key] = value
+        if type(value) not in SCALAR_TYPES:
+            value = clean_attribute_value(value)
+            if value is None:
+                continue
+        cleaned[key] = value
     dropped = len(cleaned) - max(limit, 0)
     if dropped > 0:
         for key in list(cleaned)[:dropped]:

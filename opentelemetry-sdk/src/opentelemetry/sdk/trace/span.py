@@ -1,33 +1,44 @@
 """The recording span: what a sampled operation collects until it ends."""
 
 import collections
+import contextvars
 import logging
 import threading
 import types as _pytypes
-from typing import Any, Deque, Dict, Mapping, Optional, Sequence, Tuple, Type
+from typing import Any, Deque, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 from opentelemetry.util import ns_to_iso_str, time_ns, types
 
+from .._error_handler import report_exception
 from ..resources import Resource
 from .attributes import SCALAR_TYPES, clean_attribute_value, clean_attributes, is_valid_key
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
 from .span_processor import SpanProcessor
 
-__all__ = ["Span"]
+__all__ = ["Span", "reset_current_span"]
 
 logger = logging.getLogger(__name__)
 
 _EMPTY_ATTRIBUTES: Mapping[str, types.AttributeValue] = _pytypes.MappingProxyType({})
 _OK_STATUS = Status(StatusCanonicalCode.OK)
 _DEFAULT_LIMITS = SpanLimits()
-_NOOP_PROCESSOR = SpanProcessor()
-# Guards the rare paths only: ending (so a span is handed to processors once
-# even when two threads end it) and eviction past a limit. Uncontended, it
-# costs less than a per-span lock would to create.
+# Guards the rare paths only: eviction and drop counts past a limit.
 _lock = threading.Lock()
+
+
+def reset_current_span(token: "contextvars.Token[Any]") -> None:
+    """Undo the ``set`` that made a span current, restoring the one before."""
+    try:
+        token.var.reset(token)
+    except (ValueError, RuntimeError):
+        # The block was left in another context than it was entered (e.g. a
+        # generator resumed elsewhere): restore by value instead.
+        old_value = token.old_value
+        token.var.set(None if old_value is contextvars.Token.MISSING else old_value)
+        logger.debug("Current span restored by value: the context changed", exc_info=True)
 
 
 def _describe(exception: BaseException) -> str:
@@ -45,6 +56,7 @@ class Span(trace_api.Span):
     to the span processor once; after that it is read-only and every change
     is ignored with a warning. Used as a context manager, an exception that
     leaves the block sets the status to ``UNKNOWN`` and still ends the span.
+    A span from ``start_as_current_span`` is also current inside the block.
     """
 
     __slots__ = (
@@ -65,6 +77,8 @@ class Span(trace_api.Span):
         "_dropped_attributes",
         "_dropped_events",
         "_dropped_links",
+        "_end_guard",
+        "_scope",
     )
 
     def __init__(
@@ -90,8 +104,12 @@ class Span(trace_api.Span):
         self.resource = Resource.create_empty() if resource is None else resource
         self.instrumentation_info = instrumentation_info
         self._limits = _DEFAULT_LIMITS if limits is None else limits
-        self._span_processor = _NOOP_PROCESSOR if span_processor is None else span_processor
+        self._span_processor = span_processor
         self._status: Optional[Status] = None
+        self._end_guard: Optional[List[bool]] = None
+        # Set by Tracer.start_as_current_span: the context variable this span
+        # becomes current in on __enter__, then the token that undoes it.
+        self._scope: "Union[None, contextvars.ContextVar[Any], contextvars.Token[Any]]" = None
         self._dropped_events = 0
         # Empty collections stay None until first used: most spans have no
         # events or links, and each empty container costs memory per span.
@@ -117,6 +135,12 @@ class Span(trace_api.Span):
     ) -> "tuple[Tuple[trace_api.Link, ...], int]":
         """The valid links, the last ``max_links`` of them, and how many the limit dropped."""
         kept = []
+        if not isinstance(links, (list, tuple)):
+            try:
+                links = list(links)
+            except TypeError:
+                logger.warning("Dropped links %r: not a sequence of Link", links)
+                return (), 0
         for link in links:
             if not isinstance(link, trace_api.Link):
                 logger.warning("Dropped link %r: not a Link", link)
@@ -176,21 +200,19 @@ class Span(trace_api.Span):
 
     # -- recording ------------------------------------------------------
 
-    def _ended(self, change: str) -> bool:
-        """Whether the span has ended; if so, log that ``change`` is ignored."""
-        if self.end_time is None:
-            return False
+    def _ignore_after_end(self, change: str) -> None:
         logger.warning("Ignored %s on span %r: it has already ended", change, self.name)
-        return True
 
     def set_attribute(self, key: str, value: types.AttributeValue) -> None:
         if type(value) not in SCALAR_TYPES:
             value = clean_attribute_value(value)  # type: ignore[assignment]
             if value is None:
                 return
-        if not (type(key) is str and key) and not is_valid_key(key):
+        if type(key) is not str or not key:
+            is_valid_key(key)  # logs why the key is invalid
             return
-        if self._ended("set_attribute"):
+        if self.end_time is not None:
+            self._ignore_after_end("set_attribute")
             return
         attributes = self._attributes
         if attributes is None:
@@ -238,7 +260,8 @@ class Span(trace_api.Span):
         if type(event.name) is not str:
             logger.warning("Event name %r is not a str; using its str()", event.name)
             event = trace_api.Event(str(event.name), event.timestamp, event.attributes)
-        if self._ended("add_event"):
+        if self.end_time is not None:
+            self._ignore_after_end("add_event")
             return
         events = self._events
         if events is None:
@@ -252,7 +275,8 @@ class Span(trace_api.Span):
         if type(name) is not str:
             logger.warning("Span name %r is not a str; using its str()", name)
             name = str(name)
-        if self._ended("update_name"):
+        if self.end_time is not None:
+            self._ignore_after_end("update_name")
             return
         self.name = name
 
@@ -260,7 +284,8 @@ class Span(trace_api.Span):
         if not isinstance(status, Status):
             logger.warning("Ignored status %r: not a Status", status)
             return
-        if self._ended("set_status"):
+        if self.end_time is not None:
+            self._ignore_after_end("set_status")
             return
         self._status = status
 
@@ -275,32 +300,53 @@ class Span(trace_api.Span):
                 logger.warning("Ignored start time %r: not an int of ns", start_time)
             start_time = time_ns()
         self.start_time = start_time
-        self._span_processor.on_start(self)
+        # One element that exactly one end() can pop (atomic under the GIL):
+        # a cheaper once-only guard than taking a lock on every end.
+        self._end_guard = [True]
+        processor = self._span_processor
+        if processor is not None:
+            try:
+                processor.on_start(self)
+            except Exception:  # isolate the application from a broken processor
+                report_exception(logger, "%r failed in on_start", processor)
 
     def end(self, end_time: Optional[int] = None) -> None:
-        start_time = self.start_time
-        if start_time is None:
-            raise RuntimeError("Calling end() on a span that was never started")
-        if type(end_time) is not int:
-            if end_time is not None:
-                logger.warning("Ignored end time %r: not an int of ns", end_time)
+        if end_time is None:
             end_time = time_ns()
+        elif type(end_time) is not int:
+            logger.warning("Ignored end time %r: not an int of ns", end_time)
+            end_time = time_ns()
+        try:
+            self._end_guard.pop()  # type: ignore[union-attr]
+        except AttributeError:  # no guard: never started, or ended already
+            if self.start_time is None:
+                raise RuntimeError("Calling end() on a span that was never started") from None
+            logger.warning("Ignored end() on span %r: it has already ended", self.name)
+            return
+        except IndexError:  # another thread won the pop
+            logger.warning("Ignored end() on span %r: it has already ended", self.name)
+            return
+        self._end_guard = None
+        start_time: int = self.start_time  # type: ignore[assignment]
         if end_time < start_time:
             # A clock stepped back, or a caller's timestamp is wrong: a span
             # must not end before it starts.
             end_time = start_time
-        with _lock:
-            if self.end_time is not None:
-                ended_before = True
-            else:
-                ended_before = False
-                self.end_time = end_time
-        if ended_before:
-            logger.warning("Ignored end() on span %r: it has already ended", self.name)
-            return
+        self.end_time = end_time
         if self._status is None:
             self._status = _OK_STATUS
-        self._span_processor.on_end(self)
+        processor = self._span_processor
+        if processor is not None:
+            try:
+                processor.on_end(self)
+            except Exception:  # isolate the application from a broken processor
+                report_exception(logger, "%r failed in on_end", processor)
+
+    def __enter__(self) -> "Span":
+        var = self._scope
+        if var is not None:
+            self._scope = var.set(self)  # type: ignore[union-attr]
+        return self
 
     def __exit__(
         self,
@@ -308,6 +354,10 @@ class Span(trace_api.Span):
         exc_val: Optional[BaseException],
         exc_tb: Optional[_pytypes.TracebackType],
     ) -> None:
+        token = self._scope
+        if token is not None:
+            self._scope = None
+            reset_current_span(token)  # type: ignore[arg-type]
         if exc_val is not None and self._status is None and self.end_time is None:
             self._status = Status(StatusCanonicalCode.UNKNOWN, _describe(exc_val))
         self.end()

@@ -50,15 +50,20 @@ class MultiSpanProcessor(SpanProcessor):
 
     def __init__(self) -> None:
         self._span_processors: "tuple[SpanProcessor, ...]" = ()
+        # Only the processors that override on_start: most (the export
+        # processors) do nothing there, and a call per span is measurable.
+        self._starting_processors: "tuple[SpanProcessor, ...]" = ()
         self._lock = threading.Lock()
 
     def add_span_processor(self, span_processor: SpanProcessor) -> None:
         """Append ``span_processor``; it sees spans that start from now on."""
         with self._lock:
             self._span_processors += (span_processor,)
+            if type(span_processor).on_start is not SpanProcessor.on_start:
+                self._starting_processors += (span_processor,)
 
     def on_start(self, span: "Span") -> None:
-        for processor in self._span_processors:
+        for processor in self._starting_processors:
             try:
                 processor.on_start(span)
             except Exception:  # isolate the application from a broken processor

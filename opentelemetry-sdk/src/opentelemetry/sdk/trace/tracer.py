@@ -9,9 +9,9 @@ from typing import ContextManager, Optional, Sequence, Type
 from opentelemetry import trace as trace_api
 from opentelemetry.util import types
 
-from .ids import generate_span_id, generate_trace_id
+from .ids import generate_span_id, generate_trace_id, random_bits
 from .instrumentation import InstrumentationInfo
-from .span import Span
+from .span import Span, reset_current_span
 
 if typing.TYPE_CHECKING:
     from .tracer_source import TracerSource
@@ -21,7 +21,8 @@ __all__ = ["Tracer"]
 logger = logging.getLogger(__name__)
 
 _CURRENT_SPAN = trace_api.Tracer.CURRENT_SPAN
-_INTERNAL = trace_api.SpanKind.INTERNAL
+_SpanKind = trace_api.SpanKind
+_INTERNAL = _SpanKind.INTERNAL
 _SAMPLED = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
 _NOT_SAMPLED = trace_api.TraceOptions.get_default()
 _SpanContext = trace_api.SpanContext
@@ -29,10 +30,8 @@ _DefaultSpan = trace_api.DefaultSpan
 
 
 def _valid_parent_context(parent: object) -> Optional[trace_api.SpanContext]:
-    """The context of ``parent`` if it identifies a span, else ``None``."""
-    if type(parent) is Span:
-        context = parent.context
-    elif isinstance(parent, trace_api.Span):
+    """The context of a parent other than an SDK span, if it identifies a span."""
+    if isinstance(parent, trace_api.Span):
         try:
             context = parent.get_context()
         except Exception:  # a third-party span must not break span creation
@@ -43,8 +42,6 @@ def _valid_parent_context(parent: object) -> Optional[trace_api.SpanContext]:
     else:
         logger.warning("Parent %r is not a Span or SpanContext; starting a new trace", parent)
         return None
-    if type(context) is _SpanContext and context.trace_id and context.span_id:
-        return context
     if isinstance(context, _SpanContext) and context.is_valid():
         return context
     return None
@@ -56,6 +53,7 @@ class Tracer(trace_api.Tracer):
     def __init__(self, source: "TracerSource", instrumentation_info: InstrumentationInfo) -> None:
         self.source = source
         self.instrumentation_info = instrumentation_info
+        self._current_span_var = source._current_span_var
 
     def get_current_span(self) -> Optional[trace_api.Span]:
         """The current span, or ``None`` when none is active."""
@@ -80,17 +78,29 @@ class Tracer(trace_api.Tracer):
         if type(name) is not str:
             logger.warning("Span name %r is not a str; using its str()", name)
             name = str(name)
+        if type(kind) is not _SpanKind:
+            logger.warning("Span kind %r is not a SpanKind; using INTERNAL", kind)
+            kind = _INTERNAL
         if parent is _CURRENT_SPAN:
-            parent = source._current_span_var.get()
-        parent_context = None if parent is None else _valid_parent_context(parent)
+            parent = self._current_span_var.get()
+        if parent is None:
+            parent_context = None
+        elif type(parent) is Span:
+            parent_context = parent.context  # the common case, checked inline
+            if not (parent_context.trace_id and parent_context.span_id):
+                parent = parent_context = None
+        else:
+            parent_context = _valid_parent_context(parent)
+            if parent_context is None:
+                parent = None
+        # Ids inline: zero, the invalid id, is a 2**-64 chance handled by the call.
+        span_id = random_bits(64) or generate_span_id()
         if parent_context is None:
-            parent = None
-            trace_id = generate_trace_id()
+            trace_id = random_bits(128) or generate_trace_id()
             trace_state = None
         else:
             trace_id = parent_context.trace_id
             trace_state = parent_context.trace_state
-        span_id = generate_span_id()
         decision = source.sampler.should_sample(parent_context, trace_id, span_id, name, links)
         if not decision.sampled:
             return _DefaultSpan(_SpanContext(trace_id, span_id, _NOT_SAMPLED, trace_state))
@@ -106,7 +116,7 @@ class Tracer(trace_api.Tracer):
             None,
             links,
             kind,
-            source._active_span_processor,
+            source._span_processor,
             self.instrumentation_info,
             source.span_limits,
         )
@@ -121,11 +131,13 @@ class Tracer(trace_api.Tracer):
         attributes: types.Attributes = None,
         links: Sequence[trace_api.Link] = (),
     ) -> ContextManager[trace_api.Span]:
-        return _CurrentSpanScope(
-            self.start_span(name, parent, kind, attributes, links),
-            self.source._current_span_var,
-            True,
-        )
+        span = self.start_span(name, parent, kind, attributes, links)
+        if type(span) is Span:
+            # The span is its own scope: armed here, it becomes current on
+            # __enter__, which saves creating a scope object per span.
+            span._scope = self._current_span_var
+            return span
+        return _CurrentSpanScope(span, self._current_span_var, True)
 
     def use_span(
         self, span: trace_api.Span, end_on_exit: bool = False
@@ -133,7 +145,7 @@ class Tracer(trace_api.Tracer):
         if not isinstance(span, trace_api.Span):
             logger.warning("use_span() got %r, not a Span; nothing made current", span)
             return _CurrentSpanScope(trace_api.INVALID_SPAN, None, False)
-        return _CurrentSpanScope(span, self.source._current_span_var, end_on_exit)
+        return _CurrentSpanScope(span, self._current_span_var, end_on_exit)
 
 
 class _CurrentSpanScope:
@@ -166,15 +178,10 @@ class _CurrentSpanScope:
         exc_val: Optional[BaseException],
         exc_tb: Optional[_pytypes.TracebackType],
     ) -> None:
-        var = self._var
-        if var is not None:
-            try:
-                var.reset(self._token)
-            except (ValueError, RuntimeError):
-                # The block was left in another context than it was entered
-                # (e.g. a generator resumed elsewhere): restore by value.
-                old_value = self._token.old_value
-                var.set(None if old_value is contextvars.Token.MISSING else old_value)
-                logger.debug("Current span restored by value: the context changed", exc_info=True)
+        if self._var is not None:
+            reset_current_span(self._token)
         if self._end_on_exit:
-            self._span.__exit__(exc_type, exc_val, exc_tb)
+            if exc_val is None:
+                self._span.end()  # what Span.__exit__ does without an exception, one call less
+            else:
+                self._span.__exit__(exc_type, exc_val, exc_tb)

@@ -50,6 +50,10 @@ class TracerSource(trace_api.TracerSource):
         self._current_span_slot = Context.register_slot("current_span")
         self._current_span_var = self._current_span_slot.contextvar
         self._active_span_processor = MultiSpanProcessor()
+        # What new spans report to: nothing, the one processor itself, or
+        # the multi-processor. Skipping the fan-out when there is one
+        # processor (the usual case) saves two calls per span.
+        self._span_processor: Optional[SpanProcessor] = None
         self._shutdown_lock = threading.Lock()
         self._is_shut_down = False
         self._atexit_handler: Optional[Callable[[], None]] = None
@@ -79,7 +83,12 @@ class TracerSource(trace_api.TracerSource):
 
     def add_span_processor(self, span_processor: SpanProcessor) -> None:
         """Add a processor; spans that start from now on reach it."""
-        self._active_span_processor.add_span_processor(span_processor)
+        with self._shutdown_lock:
+            self._active_span_processor.add_span_processor(span_processor)
+            if self._span_processor is None:
+                self._span_processor = span_processor
+            else:
+                self._span_processor = self._active_span_processor
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Flush every processor; whether all finished within the timeout."""
