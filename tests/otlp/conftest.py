@@ -11,6 +11,7 @@ import http.server
 import os
 import socket
 import ssl
+import sys
 import threading
 import time
 from pathlib import Path
@@ -39,6 +40,13 @@ class Response(NamedTuple):
     body: bytes = b""
     delay: float = 0.0
     close: bool = False
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: Tuple[str, int]) -> None:
+        """A client that went away (an exporter that timed out) is expected here."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class OTLPReceiver:
@@ -76,8 +84,9 @@ class OTLPReceiver:
                     )
                     receiver._received.notify_all()
                 response = receiver._next_response()
-                if response.delay:
-                    receiver._stopping.wait(response.delay)
+                if response.delay and receiver._stopping.wait(response.delay):
+                    self.close_connection = True  # closing: the client gave up long ago
+                    return
                 self.send_response(response.status)
                 for name, value in response.headers:
                     self.send_header(name, value)
@@ -99,7 +108,7 @@ class OTLPReceiver:
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet: the tests assert on recorded requests instead."""
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = _QuietServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         if tls is not None:
