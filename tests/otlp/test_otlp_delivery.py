@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -183,6 +184,24 @@ def test_connection_the_server_closed_is_replaced_without_backoff(receiver, endl
 
     first, second = receiver.requests
     assert first.client_address != second.client_address
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_forked_child_opens_its_own_connection_and_the_parent_keeps_its(receiver):
+    exporter = OTLPSpanExporter(receiver.endpoint)
+    exporter.export(make_spans(1))
+
+    pid = os.fork()
+    if pid == 0:  # the child: report through the exit code, skip pytest's teardown
+        os._exit(0 if exporter.export(make_spans(1)) is SpanExportResult.SUCCESS else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert exporter.export(make_spans(1)) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    parent_first, child, parent_after = (request.client_address for request in receiver.requests)
+    assert parent_first == parent_after != child
 
 
 def test_connection_close_header_opens_a_new_connection_next_time(receiver):
