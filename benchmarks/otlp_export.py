@@ -8,7 +8,8 @@ attribute, on a resource with two labels.
 
 Run: ``python benchmarks/otlp_export.py``, or with timeit::
 
-    python -m timeit -s "import sys; sys.path.insert(0, 'benchmarks'); from otlp_export import *" "encode_protobuf(SPANS)"
+    python -m timeit -s "import sys; sys.path.insert(0, 'benchmarks')" \
+        -s "from otlp_export import SPANS, encode_protobuf" "encode_protobuf(SPANS)"
 """
 
 import gzip
