@@ -1,17 +1,18 @@
 """The one place where failures of processors and exporters are reported.
 
 A broken exporter fails on every span; logging each failure would flood the
-log and slow the application down. Each distinct message is logged with its
-traceback the first time, then at most once a minute with the number of
-repeats left out in between.
+log and slow the application down. Each distinct message is logged the first
+time (with its traceback, for an exception), then at most once a minute with
+the number of repeats left out in between.
 """
 
 import logging
+import os
 import threading
 import time
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
-__all__ = ["report_exception"]
+__all__ = ["report_exception", "report_failure"]
 
 _INTERVAL_SECONDS = 60.0
 _lock = threading.Lock()
@@ -19,8 +20,18 @@ _lock = threading.Lock()
 _last_logged: Dict[str, List[Any]] = {}
 
 
-def report_exception(logger: logging.Logger, message: str, *args: Any) -> None:
-    """Log the exception being handled, rate-limited per formatted message."""
+def _reinit_lock_in_child() -> None:
+    # Another thread may have held the lock when the process forked.
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reinit_lock_in_child)
+
+
+def _text_to_log(message: str, args: "tuple[Any, ...]") -> Optional[str]:
+    """The formatted message if it is due to be logged now, else ``None``."""
     try:
         text = message % args
     except Exception:  # a broken __repr__ in args must not hide the failure
@@ -30,9 +41,23 @@ def report_exception(logger: logging.Logger, message: str, *args: Any) -> None:
         state = _last_logged.get(text)
         if state is not None and now - state[0] < _INTERVAL_SECONDS:
             state[1] += 1
-            return
+            return None
         left_out = 0 if state is None else state[1]
         _last_logged[text] = [now, 0]
     if left_out:
         text += " ({} more times since last logged)".format(left_out)
-    logger.exception("%s", text)
+    return text
+
+
+def report_exception(logger: logging.Logger, message: str, *args: Any) -> None:
+    """Log the exception being handled, rate-limited per formatted message."""
+    text = _text_to_log(message, args)
+    if text is not None:
+        logger.exception("%s", text)
+
+
+def report_failure(logger: logging.Logger, message: str, *args: Any) -> None:
+    """Log a failure that is not an exception as a warning, rate-limited likewise."""
+    text = _text_to_log(message, args)
+    if text is not None:
+        logger.warning("%s", text)

@@ -3,6 +3,7 @@
 import collections
 import contextvars
 import logging
+import os
 import threading
 import types as _pytypes
 from typing import Any, Deque, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
@@ -39,6 +40,16 @@ def reset_current_span(token: "contextvars.Token[Any]") -> None:
         old_value = token.old_value
         token.var.set(None if old_value is contextvars.Token.MISSING else old_value)
         logger.debug("Current span restored by value: the context changed", exc_info=True)
+
+
+def _reinit_lock_in_child() -> None:
+    # Another thread may have been ending a span when the process forked.
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reinit_lock_in_child)
 
 
 def _describe(exception: BaseException) -> str:

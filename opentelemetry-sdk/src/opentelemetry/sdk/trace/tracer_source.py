@@ -95,12 +95,16 @@ class TracerSource(trace_api.TracerSource):
         return self._active_span_processor.force_flush(timeout_millis)
 
     def shutdown(self) -> None:
-        """Shut every processor down (flushing what they hold); once only."""
+        """Shut every processor down (flushing what they hold).
+
+        Only the first call does so; later calls, from any thread, wait for
+        it to finish and return.
+        """
         with self._shutdown_lock:
             if self._is_shut_down:
                 return
             self._is_shut_down = True
-        if self._atexit_handler is not None:
-            atexit.unregister(self._atexit_handler)
-            self._atexit_handler = None
-        self._active_span_processor.shutdown()
+            if self._atexit_handler is not None:
+                atexit.unregister(self._atexit_handler)
+                self._atexit_handler = None
+            self._active_span_processor.shutdown()

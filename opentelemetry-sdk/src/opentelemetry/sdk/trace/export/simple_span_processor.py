@@ -3,7 +3,7 @@
 import logging
 import threading
 
-from ..._error_handler import report_exception
+from ..._error_handler import report_exception, report_failure
 from ..span import Span
 from ..span_processor import SpanProcessor
 from .span_exporter import SpanExporter, SpanExportResult
@@ -36,7 +36,7 @@ class SimpleExportSpanProcessor(SpanProcessor):
         finally:
             self._export_lock.release()
         if result is not SpanExportResult.SUCCESS:
-            logger.warning("%r did not export span %r: %s", self.span_exporter, span.name, result)
+            report_failure(logger, "%r did not export a span: %s", self.span_exporter, result)
 
     def shutdown(self) -> None:
         self.span_exporter.shutdown()

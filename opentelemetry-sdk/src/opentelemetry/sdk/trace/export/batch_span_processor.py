@@ -1,0 +1,413 @@
+"""Export spans in batches from a background thread.
+
+The application's thread only appends the ended span to a bounded queue; a
+worker thread takes spans off in batches and hands them to the exporter. Every
+span handed to the processor is accounted for: exported, dropped because the
+queue was full, dropped because it ended after shutdown, or lost to an export
+that failed for good. The counts are readable on the processor.
+"""
+
+import collections
+import logging
+import os
+import threading
+import time
+import weakref
+from typing import Deque, List, Optional
+
+from ..._error_handler import report_exception, report_failure
+from ..span import Span
+from ..span_processor import SpanProcessor
+from .span_exporter import SpanExporter, SpanExportResult
+
+__all__ = ["BatchExportSpanProcessor"]
+
+logger = logging.getLogger(__name__)
+
+# A retryable export is tried again after this delay, doubling up to the cap.
+_FIRST_RETRY_DELAY_SECONDS = 0.1
+_MAX_RETRY_DELAY_SECONDS = 5.0
+
+# Processors whose worker must be restarted in a forked child. A WeakSet, so
+# the fork hook (which can never be unregistered) keeps no processor alive.
+_running_processors: "weakref.WeakSet[BatchExportSpanProcessor]" = weakref.WeakSet()
+
+
+def _restart_workers_in_child() -> None:
+    for processor in list(_running_processors):
+        processor._start()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_restart_workers_in_child)
+
+
+def _positive_int(name: str, value: int) -> int:
+    if type(value) is not int or value <= 0:
+        raise ValueError("{} must be a positive int, not {!r}".format(name, value))
+    return value
+
+
+class BatchExportSpanProcessor(SpanProcessor):
+    """A processor that queues ended spans and exports them in batches from a worker thread.
+
+    The worker exports as soon as ``max_export_batch_size`` spans are waiting,
+    or when ``schedule_delay_millis`` has passed since the last export,
+    whichever comes first; in between it sleeps.
+
+    :meth:`on_end` never blocks: when ``max_queue_size`` spans are already
+    waiting the span is dropped and counted in :attr:`spans_dropped_queue_full`.
+    The bound is checked without a lock, so producers ending spans at the same
+    instant may push the queue past it by at most one span each; what was
+    accepted is never lost, and the counts stay exact.
+
+    An export that returns ``FAILED_RETRYABLE`` is tried again with the same
+    spans, after a delay that doubles from 0.1 s up to 5 s, for as long as the
+    queue has room; once it is full (or at shutdown) the batch is given up so
+    that newer spans can go out, and counted in :attr:`spans_failed_export`.
+    An export that raises or returns ``FAILED_NOT_RETRYABLE`` is reported
+    (rate-limited) and its spans are counted likewise.
+
+    Python cannot interrupt a call that hangs, so ``export_timeout_millis``
+    bounds how long :meth:`shutdown` waits for the last exports. The worker is
+    a daemon thread, so a hung exporter does not keep the interpreter alive.
+
+    After :func:`os.fork` the child starts with an empty queue, zero counts
+    and its own worker, so the parent's queued spans are exported once, by
+    the parent.
+
+    :raises ValueError: if a size, the delay or the timeout is not a
+        positive int, or ``max_export_batch_size`` exceeds ``max_queue_size``.
+    """
+
+    def __init__(
+        self,
+        span_exporter: SpanExporter,
+        max_queue_size: int = 2048,
+        schedule_delay_millis: int = 5000,
+        max_export_batch_size: int = 512,
+        export_timeout_millis: int = 30000,
+    ) -> None:
+        _positive_int("max_queue_size", max_queue_size)
+        _positive_int("schedule_delay_millis", schedule_delay_millis)
+        _positive_int("max_export_batch_size", max_export_batch_size)
+        _positive_int("export_timeout_millis", export_timeout_millis)
+        if max_export_batch_size > max_queue_size:
+            raise ValueError(
+                "max_export_batch_size ({}) must not exceed max_queue_size ({})".format(
+                    max_export_batch_size, max_queue_size
+                )
+            )
+        #: Where the batches go; only the worker thread calls it.
+        self.span_exporter = span_exporter
+        #: Spans that may wait in the queue; more are dropped and counted.
+        self.max_queue_size = max_queue_size
+        #: How long after the last export the spans waiting go out, batch full or not.
+        self.schedule_delay_millis = schedule_delay_millis
+        #: The most spans handed to one export call.
+        self.max_export_batch_size = max_export_batch_size
+        #: How long :meth:`shutdown` waits for the last exports.
+        self.export_timeout_millis = export_timeout_millis
+        self._start()
+
+    def _start(self) -> None:
+        """Set up an empty queue, zero counts and a new worker (again in a forked child)."""
+        self._queue: Deque[Span] = collections.deque()
+        self._shutdown_lock = threading.Lock()
+        # Guards the counts and the worker's state below; held only briefly,
+        # never during an export, and never by on_end unless it drops a span.
+        self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
+        # Set when the worker should look at the queue before its delay is up.
+        self._wake = threading.Event()
+        # on_end wakes the worker when the queue holds this many spans.
+        self._wake_at_length = self.max_export_batch_size
+        self._stopping = False
+        self._worker_done = False
+        self._flush_up_to = 0
+        self._in_flight: Optional[List[Span]] = None
+        self._taken = 0
+        self._exported = 0
+        self._dropped_queue_full = 0
+        self._dropped_after_shutdown = 0
+        self._failed_spans = 0
+        self._failed_exports = 0
+        self._shutdown_started = False
+        self._shutdown_done = False
+        self._worker = threading.Thread(
+            target=self._run, name="BatchExportSpanProcessor", daemon=True
+        )
+        self._worker.start()
+        _running_processors.add(self)
+
+    # -- the application's side ------------------------------------------
+
+    def on_end(self, span: Span) -> None:
+        """Queue ``span`` for export; drop and count it if the queue is full."""
+        queue = self._queue
+        if len(queue) >= self.max_queue_size:
+            with self._lock:
+                self._dropped_queue_full += 1
+            return
+        queue.append(span)  # deque.append is atomic under the GIL: no lock needed
+        if self._shutdown_started:
+            self._drop_after_shutdown()
+        # Wake the worker once per full batch, not per span; is_set() takes no lock.
+        elif len(queue) >= self._wake_at_length and not self._wake.is_set():
+            self._wake.set()
+
+    def _drop_after_shutdown(self) -> None:
+        """Take one span back off the queue and count it dropped.
+
+        The span was appended after shutdown began, maybe after the worker's
+        last look at the queue. Each late caller removes one span (most
+        likely its own), so nothing is left behind and nothing counted twice.
+        """
+        try:
+            self._queue.pop()
+        except IndexError:  # the worker's final drain already took it
+            return
+        with self._lock:
+            self._dropped_after_shutdown += 1
+            first = self._dropped_after_shutdown == 1
+        if first:
+            logger.warning(
+                "%r has been shut down: dropping ended spans (counted in "
+                "spans_dropped_after_shutdown)",
+                self,
+            )
+
+    # -- the worker ------------------------------------------------------
+
+    def _run(self) -> None:
+        queue = self._queue
+        wake = self._wake
+        delay = self.schedule_delay_millis / 1000
+        next_export = time.monotonic() + delay
+        # Spans up to this count (of all ever taken) must go out now, full batch or not.
+        due = 0
+        reported_drops = 0
+        while True:
+            # Cleared before looking at the queue, so a span appended after the
+            # look sets it again and the wait below returns at once.
+            wake.clear()
+            with self._lock:
+                if self._stopping:
+                    break
+                due = max(due, self._flush_up_to)
+                taken = self._taken
+                dropped = self._dropped_queue_full
+            if dropped > reported_drops:
+                report_failure(
+                    logger, "%r: queue full, spans dropped (see spans_dropped_queue_full)", self
+                )
+                reported_drops = dropped
+            queued = len(queue)
+            if queued >= self.max_export_batch_size or (queued and taken < due):
+                self._export_next_batch()
+                next_export = time.monotonic() + delay
+                continue
+            now = time.monotonic()
+            if now < next_export:
+                wake.wait(next_export - now)
+            elif queued:
+                due = taken + queued
+            else:
+                next_export = now + delay
+        self._drain_and_shut_exporter_down()
+
+    def _drain_and_shut_exporter_down(self) -> None:
+        """Export what is queued (once each, no retries), then shut the exporter down."""
+        while self._queue and not self._worker_done:
+            self._export_next_batch()
+        try:
+            self.span_exporter.shutdown()
+        except Exception:  # the processor's shutdown must still complete
+            report_exception(logger, "%r failed in shutdown", self.span_exporter)
+        with self._lock:
+            self._worker_done = True
+            self._settled.notify_all()
+
+    def _export_next_batch(self) -> None:
+        """Take up to a batch off the queue, export it and count the outcome."""
+        queue = self._queue
+        with self._lock:
+            batch: List[Span] = []
+            for _ in range(min(len(queue), self.max_export_batch_size)):
+                try:
+                    batch.append(queue.popleft())
+                except IndexError:  # a span ended after shutdown took itself back
+                    break
+            self._taken += len(batch)
+            self._in_flight = batch
+        if not batch:
+            return
+        exported = self._export_with_retries(batch)
+        with self._lock:
+            if self._in_flight is not batch:  # shutdown gave up waiting and counted it
+                return
+            self._in_flight = None
+            if exported:
+                self._exported += len(batch)
+            else:
+                self._failed_spans += len(batch)
+            self._settled.notify_all()
+
+    def _export_with_retries(self, batch: List[Span]) -> bool:
+        """Whether ``batch`` was exported, retrying while that is worth it."""
+        retry_delay = _FIRST_RETRY_DELAY_SECONDS
+        while True:
+            try:
+                result = self.span_exporter.export(batch)
+            except Exception:  # an exporter must not stop the worker
+                report_exception(logger, "%r failed to export spans", self.span_exporter)
+                result = SpanExportResult.FAILED_NOT_RETRYABLE
+            if result is SpanExportResult.SUCCESS:
+                return True
+            with self._lock:
+                self._failed_exports += 1
+            if result is SpanExportResult.FAILED_RETRYABLE and self._may_retry():
+                self._wait_to_retry(retry_delay)
+                retry_delay = min(retry_delay * 2, _MAX_RETRY_DELAY_SECONDS)
+                if self._may_retry():
+                    continue
+            report_failure(
+                logger, "%r did not export spans (%s); they are lost", self.span_exporter, result
+            )
+            return False
+
+    def _may_retry(self) -> bool:
+        """Retrying holds up the queue: only while it has room and no shutdown waits."""
+        return not self._stopping and len(self._queue) < self.max_queue_size
+
+    def _wait_to_retry(self, seconds: float) -> None:
+        """Sleep ``seconds``, cut short when the queue fills up or shutdown begins."""
+        deadline = time.monotonic() + seconds
+        # Meanwhile only a full queue is worth waking the worker for.
+        self._wake_at_length = self.max_queue_size
+        try:
+            remaining = seconds
+            while remaining > 0 and self._may_retry():
+                self._wake.clear()
+                if not self._may_retry():  # re-checked after clearing: no lost wake-up
+                    break
+                self._wake.wait(remaining)
+                remaining = deadline - time.monotonic()
+        finally:
+            self._wake_at_length = self.max_export_batch_size
+
+    # -- control ---------------------------------------------------------
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Export every span queued before the call; whether that finished in time.
+
+        Waits at most ``timeout_millis`` and logs a warning if the spans are
+        still pending then. Safe from any thread, and after shutdown.
+        """
+        if type(timeout_millis) not in (int, float):
+            logger.warning("force_flush timeout %r is not a number; using 30000", timeout_millis)
+            timeout_millis = 30000
+        if threading.current_thread() is self._worker:
+            logger.warning("force_flush called from within an export of %r; not waiting", self)
+            return False
+        with self._lock:
+            target = self._taken + len(self._queue)
+            self._flush_up_to = max(self._flush_up_to, target)
+        self._wake.set()
+        with self._lock:
+            self._settled.wait_for(
+                lambda: self._exported + self._failed_spans >= target or self._worker_done,
+                max(timeout_millis, 0) / 1000,
+            )
+            pending = target - self._exported - self._failed_spans
+        if pending > 0:
+            logger.warning(
+                "force_flush of %r timed out after %d ms; %d spans not yet exported",
+                self,
+                timeout_millis,
+                pending,
+            )
+        return pending <= 0
+
+    def shutdown(self) -> None:
+        """Export what is queued, stop the worker and shut the exporter down.
+
+        Waits at most ``export_timeout_millis`` for the worker; spans still
+        queued or being exported then are counted in
+        :attr:`spans_failed_export`. Spans that end from now on are dropped
+        and counted in :attr:`spans_dropped_after_shutdown`. Safe to call
+        again and from any thread: later calls wait for the first.
+        """
+        with self._shutdown_lock:
+            if self._shutdown_done:
+                return
+            self._shutdown_started = True
+            _running_processors.discard(self)
+            with self._lock:
+                self._stopping = True
+            self._wake.set()
+            # Called from an export: the worker drains and stops once it returns.
+            if threading.current_thread() is not self._worker:
+                self._worker.join(self.export_timeout_millis / 1000)
+                if self._worker.is_alive():
+                    self._give_up_on_worker()
+            self._shutdown_done = True
+
+    def _give_up_on_worker(self) -> None:
+        """Count the spans the stuck worker still holds as lost."""
+        with self._lock:
+            lost = len(self._in_flight or ())
+            self._in_flight = None
+            while True:
+                try:
+                    self._queue.popleft()
+                except IndexError:
+                    break
+                lost += 1
+                self._taken += 1
+            self._failed_spans += lost
+            # The worker exports nothing more, and flushes stop waiting for it.
+            self._worker_done = True
+            self._settled.notify_all()
+        logger.warning(
+            "%r: exporter did not finish within %d ms; %d spans lost",
+            self,
+            self.export_timeout_millis,
+            lost,
+        )
+
+    # -- counts ----------------------------------------------------------
+
+    @property
+    def spans_queued(self) -> int:
+        """Spans accepted into the queue so far (not dropped on arrival)."""
+        with self._lock:
+            return self._taken + len(self._queue)
+
+    @property
+    def spans_exported(self) -> int:
+        """Spans the exporter accepted."""
+        return self._exported
+
+    @property
+    def spans_dropped_queue_full(self) -> int:
+        """Spans dropped on arrival because the queue was full."""
+        return self._dropped_queue_full
+
+    @property
+    def spans_dropped_after_shutdown(self) -> int:
+        """Spans dropped because they ended after :meth:`shutdown` began."""
+        return self._dropped_after_shutdown
+
+    @property
+    def spans_failed_export(self) -> int:
+        """Queued spans lost for good: their export failed, or shutdown could not wait for it."""
+        return self._failed_spans
+
+    @property
+    def failed_exports(self) -> int:
+        """Export calls that failed (raised or did not return ``SUCCESS``), retries included."""
+        return self._failed_exports
+
+    def __repr__(self) -> str:
+        return "{}({!r})".format(type(self).__name__, self.span_exporter)

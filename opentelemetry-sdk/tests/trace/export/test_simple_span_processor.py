@@ -1,0 +1,77 @@
+"""The simple processor next to the batch one, and how it reports a failing exporter."""
+
+import itertools
+import logging
+
+from opentelemetry.sdk.trace import TracerSource
+from opentelemetry.sdk.trace.export import (
+    BatchExportSpanProcessor,
+    SimpleExportSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+_names = itertools.count()
+
+
+class _Failing(SpanExporter):
+    """Raises ``error``, or returns ``result``; named uniquely for the log."""
+
+    def __init__(self, error=None, result=SpanExportResult.FAILED_NOT_RETRYABLE):
+        self.name = "Failing-{}".format(next(_names))
+        self.error = error
+        self.result = result
+
+    def export(self, spans):
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def __repr__(self):
+        return self.name
+
+
+def _tracer(*processors):
+    source = TracerSource(shutdown_on_exit=False)
+    for processor in processors:
+        source.add_span_processor(processor)
+    return source, source.get_tracer(__name__)
+
+
+def test_simple_and_batch_processors_both_receive_every_span():
+    simple_exporter, batch_exporter = InMemorySpanExporter(), InMemorySpanExporter()
+    source, tracer = _tracer(
+        SimpleExportSpanProcessor(simple_exporter), BatchExportSpanProcessor(batch_exporter)
+    )
+    for name in ("a", "b", "c"):
+        tracer.start_span(name).end()
+    assert source.force_flush(10000)
+    assert [s.name for s in simple_exporter.get_finished_spans()] == ["a", "b", "c"]
+    assert [s.name for s in batch_exporter.get_finished_spans()] == ["a", "b", "c"]
+    source.shutdown()
+
+
+def test_raising_exporter_is_logged_once_per_interval_and_the_app_carries_on(caplog):
+    good = InMemorySpanExporter()
+    source, tracer = _tracer(
+        SimpleExportSpanProcessor(_Failing(error=OSError("connection refused"))),
+        SimpleExportSpanProcessor(good),
+    )
+    with caplog.at_level(logging.WARNING):
+        for _ in range(20):
+            tracer.start_span("s").end()
+    assert len(good.get_finished_spans()) == 20
+    reports = [r for r in caplog.records if "failed to export" in r.getMessage()]
+    assert len(reports) == 1
+    assert str(reports[0].exc_info[1]) == "connection refused"
+
+
+def test_unsuccessful_result_is_logged_once_per_interval(caplog):
+    source, tracer = _tracer(SimpleExportSpanProcessor(_Failing()))
+    with caplog.at_level(logging.WARNING):
+        for _ in range(20):
+            tracer.start_span("s").end()
+    failures = [r for r in caplog.records if "FAILED_NOT_RETRYABLE" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].levelno == logging.WARNING
