@@ -1,6 +1,5 @@
 """The OTLP exporter behind the batch processor: a collector that hangs, is down, then returns."""
 
-import importlib
 import json
 import socket
 import threading
@@ -8,15 +7,8 @@ import threading
 import pytest
 
 from opentelemetry.sdk.trace import TracerSource
-from opentelemetry.sdk.trace.export import SpanExportResult
+from opentelemetry.sdk.trace.export import BatchExportSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter, _http_sender
-
-BatchExportSpanProcessor = getattr(
-    importlib.import_module("opentelemetry.sdk.trace.export"), "BatchExportSpanProcessor", None
-)
-pytestmark = pytest.mark.skipif(
-    BatchExportSpanProcessor is None, reason="BatchExportSpanProcessor is not in this tree yet"
-)
 
 SPAN_COUNT = 100
 
@@ -45,11 +37,13 @@ def _span_names(requests):
     return names
 
 
-def test_spans_ended_while_the_collector_is_away_arrive_once_it_returns(
-    start_receiver, monkeypatch
-):
+@pytest.fixture(autouse=True)
+def short_backoff(monkeypatch):
     monkeypatch.setattr(_http_sender, "BACKOFF_BASE_SECONDS", 0.01)
     monkeypatch.setattr(_http_sender, "BACKOFF_CAP_SECONDS", 0.05)
+
+
+def test_spans_ended_while_the_collector_is_away_arrive_once_it_returns(start_receiver):
     # A collector that accepts connections and never answers.
     hung = socket.socket()
     hung.bind(("127.0.0.1", 0))
@@ -88,3 +82,34 @@ def test_spans_ended_while_the_collector_is_away_arrive_once_it_returns(
     names = _span_names(receiver.requests)
     assert sorted(names) == sorted(["first"] + ["span-{}".format(n) for n in range(SPAN_COUNT - 1)])
     assert SpanExportResult.SUCCESS in exporter.results
+    assert processor.spans_exported == SPAN_COUNT
+    assert processor.spans_dropped_queue_full == processor.spans_failed_export == 0
+
+
+def test_spans_past_the_queue_while_the_collector_is_down_are_counted(closed_port):
+    exporter = OTLPSpanExporter("http://127.0.0.1:{}".format(closed_port), timeout=0.2)
+    processor = BatchExportSpanProcessor(
+        exporter, max_queue_size=32, schedule_delay_millis=20, max_export_batch_size=8
+    )
+    source = TracerSource(shutdown_on_exit=False)
+    source.add_span_processor(processor)
+    tracer = source.get_tracer("app")
+
+    def application():
+        for number in range(SPAN_COUNT):
+            tracer.start_span("span-{}".format(number)).end()
+
+    app = threading.Thread(target=application)
+    app.start()
+    app.join(10)
+    assert not app.is_alive()  # a full queue drops; it does not make the application wait
+    processor.shutdown()
+
+    assert processor.spans_exported == 0
+    assert processor.spans_dropped_queue_full > 0
+    assert (
+        processor.spans_exported
+        + processor.spans_dropped_queue_full
+        + processor.spans_failed_export
+        == SPAN_COUNT
+    )
