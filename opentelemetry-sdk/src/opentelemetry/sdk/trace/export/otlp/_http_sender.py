@@ -20,7 +20,7 @@ import time
 import urllib.parse
 from typing import Callable, Dict, Mapping, Optional, Tuple, Union
 
-from ...._error_handler import report_exception
+from ...._error_handler import report_failure
 from ..span_exporter import SpanExportResult
 
 __all__ = ["HTTPSender", "retry_after_seconds", "tls_context"]
@@ -157,67 +157,59 @@ class HTTPSender:
     ) -> Tuple[SpanExportResult, bytes]:
         deadline = time.monotonic() + self._timeout
         attempt = 0
+        last_failure = ""
         while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:  # the last wait overran the deadline
+                return self._give_up(last_failure)
             reused = self._connection_used
             try:
-                status, reason, retry_after, body = self._post(payload, deadline)
-            except ssl.SSLCertVerificationError:
+                status, reason, retry_after, body = self._post(payload, remaining)
+            except ssl.SSLCertVerificationError as error:
                 self._drop_connection()
-                report_exception(logger, "Could not verify the TLS certificate of %s", self._url)
+                report_failure(
+                    logger, "Could not verify the TLS certificate of %s: %s", self._url, error
+                )
                 return SpanExportResult.FAILED_NOT_RETRYABLE, b""
             except _TRANSIENT_ERRORS as error:
                 self._drop_connection()
+                last_failure = "{}: {}".format(type(error).__name__, error)
                 if reused and attempt == 0 and isinstance(error, _STALE_CONNECTION_ERRORS):
                     # The server closed the idle connection: retry at once, on a new one.
                     wait = 0.0
                 else:
                     wait = self._backoff(attempt)
-                if wait and not self._fits(wait, deadline):
-                    report_exception(
-                        logger, "Could not send spans to %s within %ss", self._url, self._timeout
-                    )
-                    return SpanExportResult.FAILED_RETRYABLE, b""
             else:
                 if 200 <= status < 300:
                     return SpanExportResult.SUCCESS, body
-                detail = self._describe(body)
+                last_failure = "HTTP {} {}{}".format(status, reason, self._describe(body))
                 if status not in RETRYABLE_STATUSES:
-                    logger.warning(
-                        "%s rejected %d spans: HTTP %d %s%s",
-                        self._url,
-                        span_count,
-                        status,
-                        reason,
-                        detail,
-                    )
+                    report_failure(logger, "%s rejected spans: %s", self._url, last_failure)
                     return SpanExportResult.FAILED_NOT_RETRYABLE, b""
                 wait = self._backoff(attempt) if retry_after is None else retry_after
-                if not self._fits(wait, deadline):
-                    logger.warning(
-                        "%s did not take %d spans within %ss: HTTP %d %s%s",
-                        self._url,
-                        span_count,
-                        self._timeout,
-                        status,
-                        reason,
-                        detail,
-                    )
-                    return SpanExportResult.FAILED_RETRYABLE, b""
+            if time.monotonic() + wait >= deadline:
+                return self._give_up(last_failure)
             if self._closed.wait(wait):
                 logger.warning("Gave up sending %d spans to %s: shut down", span_count, self._url)
                 return SpanExportResult.FAILED_RETRYABLE, b""
             attempt += 1
+
+    def _give_up(self, last_failure: str) -> Tuple[SpanExportResult, bytes]:
+        """Report that the timeout leaves no room for another attempt."""
+        report_failure(
+            logger,
+            "Could not send spans to %s within %ss; last attempt: %s",
+            self._url,
+            self._timeout,
+            last_failure,
+        )
+        return SpanExportResult.FAILED_RETRYABLE, b""
 
     @staticmethod
     def _backoff(attempt: int) -> float:
         """Exponential backoff with jitter: half the delay fixed, half random."""
         delay = min(BACKOFF_BASE_SECONDS * (1 << min(attempt, 32)), BACKOFF_CAP_SECONDS)
         return delay / 2 + random.uniform(0, delay / 2)
-
-    @staticmethod
-    def _fits(wait: float, deadline: float) -> bool:
-        """Whether a retry after ``wait`` seconds still starts before the deadline."""
-        return time.monotonic() + wait < deadline
 
     def _describe(self, body: bytes) -> str:
         """``": <message>"`` from an error body, or ``""``."""
@@ -227,19 +219,16 @@ class HTTPSender:
             message = body[:200].decode("utf-8", "replace").strip()
         return ": " + message if message else ""
 
-    def _post(self, payload: bytes, deadline: float) -> Tuple[int, str, Optional[float], bytes]:
+    def _post(self, payload: bytes, timeout: float) -> Tuple[int, str, Optional[float], bytes]:
         """One request: status, reason, ``Retry-After`` delay and body of the response."""
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("no time left for another attempt")
         connection = self._connection
         if connection is None:
-            connection = self._connection = self._connect(remaining)
+            connection = self._connection = self._connect(timeout)
             self._connection_used = False
         else:
-            connection.timeout = remaining
+            connection.timeout = timeout
             if connection.sock is not None:
-                connection.sock.settimeout(remaining)
+                connection.sock.settimeout(timeout)
         connection.request("POST", self._target, body=payload, headers=self._headers)
         response = connection.getresponse()
         body = response.read(_MAX_RESPONSE_BYTES + 1)

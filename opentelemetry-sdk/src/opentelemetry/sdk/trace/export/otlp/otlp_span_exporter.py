@@ -4,6 +4,7 @@ import logging
 import os
 from typing import Callable, Mapping, NamedTuple, Optional, Sequence, Tuple
 
+from ...._error_handler import report_failure
 from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
@@ -85,7 +86,8 @@ class OTLPSpanExporter(SpanExporter):
     ``FAILED_NOT_RETRYABLE`` at once and logs the server's message. A
     response that accepts the request but rejects some spans (a partial
     success) returns ``SUCCESS`` and logs how many were rejected and why:
-    resending them would fail the same way.
+    resending them would fail the same way. Failures are logged as warnings,
+    each distinct message at most once a minute.
 
     Mapping. Span kinds become OTLP kinds (INTERNAL=1 ... CONSUMER=5); the
     ``OK`` status becomes ``STATUS_CODE_OK``; any other canonical code becomes
@@ -164,7 +166,8 @@ class OTLPSpanExporter(SpanExporter):
             return
         if partial is not None:
             rejected, message = partial
-            logger.warning(
+            report_failure(
+                logger,
                 "%s rejected %d of %d spans: %s",
                 self._url,
                 rejected,
