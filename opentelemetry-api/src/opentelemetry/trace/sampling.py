@@ -48,11 +48,11 @@ class Decision:
 
 def _checked_rate(rate: object) -> float:
     """``rate`` as a float from 0 to 1; anything else is logged and clamped."""
-    if isinstance(rate, (int, float)) and 0.0 <= rate <= 1.0:
+    if isinstance(rate, (int, float)) and not isinstance(rate, bool) and 0.0 <= rate <= 1.0:
         return float(rate)
     clamped = 0.0
     if isinstance(rate, (int, float)) and rate == rate:  # NaN clamps to 0
-        clamped = min(max(float(rate), 0.0), 1.0)
+        clamped = float(min(max(rate, 0.0), 1.0))  # compare first: float(10**400) overflows
     logger.warning("Sampling rate %r is not a number from 0 to 1; using %s", rate, clamped)
     return clamped
 

@@ -1,24 +1,45 @@
-"""Vendor-specific trace data carried with a span context (W3C ``tracestate``)."""
+"""Vendor-specific trace data carried with a span context (W3C ``tracestate``).
+
+The grammar, limits and mutation rules are those of the W3C Trace Context
+Recommendation (Level 1), section 3.3 "Tracestate Header" and 3.5 "Mutating
+the tracestate Field". :meth:`TraceState.from_header` and
+:meth:`TraceState.to_header` are the one place where the header text is
+parsed and written, for every propagator that carries ``tracestate``.
+"""
 
 import logging
 import re
-from typing import Any, Iterable, Iterator, Mapping, Tuple, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 __all__ = ["TraceState"]
 
 logger = logging.getLogger(__name__)
 
 _KEY_CHAR = r"[a-z0-9_\-*/]"
-# W3C Trace Context Level 1, "tracestate" list-member key and value grammar.
-_KEY_PATTERN = re.compile(
-    r"(?:[a-z]{ch}{{0,255}}|[a-z0-9]{ch}{{0,240}}@[a-z]{ch}{{0,13}})\Z".format(
-        ch=_KEY_CHAR
-    )
-)
-_VALUE_PATTERN = re.compile(r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]\Z")
+# key = simple-key / multi-tenant-key
+# simple-key = lcalpha 0*255( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
+# multi-tenant-key = tenant-id "@" system-id
+# tenant-id = ( lcalpha / DIGIT ) 0*240( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
+# system-id = lcalpha 0*13( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
+_KEY = r"(?:[a-z]{ch}{{0,255}}|[a-z0-9]{ch}{{0,240}}@[a-z]{ch}{{0,13}})".format(ch=_KEY_CHAR)
+# value = 0*255(chr) nblk-chr ; nblk-chr = %x21-2B / %x2D-3C / %x3E-7E ; chr = %x20 / nblk-chr
+_VALUE = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]"
+_KEY_PATTERN = re.compile(_KEY + r"\Z")
+_VALUE_PATTERN = re.compile(_VALUE + r"\Z")
+# One list-member, already stripped of the optional whitespace around it.
+_MEMBER_PATTERN = re.compile("(" + _KEY + ")=(" + _VALUE + r")\Z")
 
 #: The W3C limit on list members.
 MAX_ENTRIES = 32
+# The longest valid list-member: a 256-character key, "=", a 256-character
+# value. Longer members are rejected before any regular expression runs.
+_MAX_MEMBER_LENGTH = 256 + 1 + 256
+# The longest combined header parsed at all. 32 maximal members with their
+# commas take 16,447 characters; the rest allows generous optional
+# whitespace and empty members. Longer input is ignored outright, so a
+# hostile header costs no more than its length to reject.
+_MAX_HEADER_LENGTH = 32 * 1024
+_OWS = " \t"
 
 
 def is_valid_key(key: object) -> bool:
@@ -41,13 +62,14 @@ class TraceState(Mapping[str, str]):
     so one trace state can be shared by every span of a trace.
     """
 
-    __slots__ = ("_entries",)
+    __slots__ = ("_entries", "_header")
 
     def __init__(
         self,
         entries: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
     ) -> None:
         self._entries: "dict[str, str]" = {}
+        self._header: Optional[str] = None
         if not entries:
             return
         items = entries.items() if isinstance(entries, Mapping) else entries
@@ -67,6 +89,69 @@ class TraceState(Mapping[str, str]):
     def get_default(cls) -> "TraceState":
         """The empty trace state, shared."""
         return _EMPTY
+
+    @classmethod
+    def from_header(cls, header_values: Iterable[str]) -> "TraceState":
+        """Parse the ``tracestate`` header, given as the values of all its lines.
+
+        The lines are combined in order, as HTTP combines repeated fields.
+        Empty list members and the spaces and tabs around members are
+        ignored. The whole header is invalid, and the empty trace state is
+        returned (logged at debug level), when any member is malformed, a key
+        repeats, or there are more than 32 members: the W3C test suite
+        requires an invalid header to be discarded, not partly kept. Never
+        raises.
+        """
+        try:
+            values = header_values if type(header_values) is list else list(header_values)
+            header = values[0] if len(values) == 1 else ",".join(values)
+        except Exception:  # not strings, or a broken iterable: never raise
+            logger.debug("Ignored tracestate: header values %.100r", header_values, exc_info=True)
+            return _EMPTY
+        if type(header) is not str:
+            logger.debug("Ignored tracestate: header value %.100r is not a str", header)
+            return _EMPTY
+        if len(header) > _MAX_HEADER_LENGTH:
+            logger.debug("Ignored tracestate: %d characters", len(header))
+            return _EMPTY
+        entries: "dict[str, str]" = {}
+        for member in header.split(","):
+            member = member.strip(_OWS)
+            if not member:
+                continue
+            match = _MEMBER_PATTERN.match(member) if len(member) <= _MAX_MEMBER_LENGTH else None
+            if match is None:
+                logger.debug("Ignored tracestate: invalid list member %.100r", member)
+                return _EMPTY
+            key, value = match.group(1, 2)
+            if key in entries:
+                logger.debug("Ignored tracestate: key %r repeats", key)
+                return _EMPTY
+            if len(entries) == MAX_ENTRIES:
+                logger.debug("Ignored tracestate: more than %d list members", MAX_ENTRIES)
+                return _EMPTY
+            entries[key] = value
+        if not entries:
+            return _EMPTY
+        trace_state = cls.__new__(cls)
+        trace_state._entries = entries
+        trace_state._header = None
+        return trace_state
+
+    def to_header(self) -> str:
+        """The ``tracestate`` header value: ``key=value`` members joined by commas.
+
+        Empty for the empty trace state; callers then send no header, as the
+        Recommendation asks ("SHOULD avoid sending" empty headers).
+        """
+        header = self._header
+        if header is None:
+            # Computed once: the trace state is immutable and shared by every
+            # span of a trace, and inject runs once per outgoing request.
+            header = self._header = ",".join(
+                key + "=" + value for key, value in self._entries.items()
+            )
+        return header
 
     def add(self, key: str, value: str) -> "TraceState":
         """A copy with ``key`` added at the front; unchanged if it exists."""
@@ -90,7 +175,13 @@ class TraceState(Mapping[str, str]):
             logger.warning("Ignored invalid tracestate entry %r=%r", key, value)
             return self
         rest = [(k, v) for k, v in self._entries.items() if k != key]
-        return TraceState([(key, value)] + rest[: MAX_ENTRIES - 1])
+        if len(rest) >= MAX_ENTRIES:
+            # The Recommendation truncates from the end of the list.
+            logger.warning(
+                "Dropped tracestate entry %r to keep %d entries", rest[-1][0], MAX_ENTRIES
+            )
+            del rest[MAX_ENTRIES - 1 :]
+        return TraceState([(key, value)] + rest)
 
     def __getitem__(self, key: str) -> str:
         return self._entries[key]
@@ -111,7 +202,6 @@ class TraceState(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return repr(self._entries)
-
 
 
 _EMPTY = TraceState()

@@ -196,6 +196,30 @@ def test_queue_filled_exactly_to_capacity_loses_nothing():
     _assert_every_span_accounted_for(processor, 13)
 
 
+def test_on_end_yields_the_gil_once_the_queue_is_three_quarters_full(monkeypatch):
+    from opentelemetry.sdk.trace.export import batch_span_processor
+
+    yields = []
+    monkeypatch.setattr(batch_span_processor, "_sleep", yields.append)
+    gate = threading.Event()
+    exporter = RecordingExporter(gate=gate)
+    processor = BatchExportSpanProcessor(
+        exporter, max_queue_size=8, max_export_batch_size=2, schedule_delay_millis=600000
+    )
+    tracer = _tracer(processor)
+    _end_spans(tracer, 2)
+    assert exporter.entered.wait(WAIT)  # the worker holds these two, blocked
+
+    _end_spans(tracer, 5)  # the queue holds 5 of 8: below three quarters
+    assert yields == []
+    _end_spans(tracer, 3)  # 6, 7 and 8 of 8 each hand the GIL over once
+    assert yields == [0, 0, 0]
+
+    gate.set()
+    processor.shutdown()
+    _assert_every_span_accounted_for(processor, 10)
+
+
 # -- flush and shutdown --------------------------------------------------
 
 

@@ -4,18 +4,38 @@ Every span of a :class:`~opentelemetry.sdk.trace.TracerSource` carries that
 source's resource, so exporters can tell backends where spans come from.
 """
 
+import logging
 from typing import Any, Dict, Mapping, Optional
 
 __all__ = ["Resource"]
 
+logger = logging.getLogger(__name__)
+
+
+def _clean_labels(labels: Any) -> Dict[str, str]:
+    """The ``str`` to ``str`` entries of ``labels``; anything else is logged and dropped."""
+    if not isinstance(labels, Mapping):
+        logger.warning("Dropped resource labels %r: not a mapping", type(labels).__name__)
+        return {}
+    cleaned = {}
+    for key, value in labels.items():
+        if isinstance(key, str) and isinstance(value, str):
+            cleaned[str.__str__(key)] = str.__str__(value)
+        else:
+            logger.warning("Dropped resource label %r=%r: labels are str to str", key, value)
+    return cleaned
+
 
 class Resource:
-    """An immutable set of string labels describing the telemetry's source."""
+    """An immutable set of string labels describing the telemetry's source.
+
+    Labels map ``str`` to ``str``; other entries are logged and dropped.
+    """
 
     __slots__ = ("_labels",)
 
     def __init__(self, labels: Optional[Mapping[str, str]] = None) -> None:
-        self._labels: Dict[str, str] = dict(labels) if labels else {}
+        self._labels: Dict[str, str] = _clean_labels(labels) if labels else {}
 
     @staticmethod
     def create(labels: Optional[Mapping[str, str]]) -> "Resource":
@@ -37,8 +57,12 @@ class Resource:
     def merge(self, other: "Resource") -> "Resource":
         """A resource with this one's labels and those of ``other`` it lacks.
 
-        This resource wins on a shared key unless its value is empty.
+        This resource wins on a shared key unless its value is empty. An
+        ``other`` that is not a resource is logged and this one returned.
         """
+        if not isinstance(other, Resource):
+            logger.warning("Cannot merge %r into a Resource: not a Resource", other)
+            return self
         merged = self._labels.copy()
         for key, value in other._labels.items():
             if key not in merged or merged[key] == "":

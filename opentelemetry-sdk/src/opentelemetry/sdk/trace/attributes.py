@@ -1,47 +1,31 @@
 """Which attribute values a span accepts, and their stored form.
 
 Valid values are ``str``, ``bool``, ``int``, ``float`` and homogeneous lists
-or tuples of one of them (``int`` and ``float`` may mix). Sequences are stored
-as new lists, so the caller changing theirs later does not change the span.
-Anything else is dropped with a warning: bad input must never raise.
+or tuples of one of them (``int`` and ``float`` may mix; ``bool`` does not
+mix with numbers although it is an ``int`` subclass). Sequences are stored as
+new lists, so the caller changing theirs later does not change the span, and
+subclasses of the scalar types (an ``IntEnum``, a ``str`` subclass) are
+stored as the plain type. Keys are non-empty ``str``. Anything else is
+dropped with a warning: bad input must never raise.
 """
 
 import logging
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from opentelemetry.util import types
 
-__all__ = ["SCALAR_TYPES", "clean_attribute_value", "clean_attributes", "is_valid_key"]
+__all__ = ["SCALAR_TYPES", "clean_attribute_key", "clean_attribute_value", "clean_attributes"]
 
 logger = logging.getLogger(__name__)
 
-# The exact scalar types, checked with ``type(v) in`` on the hot path.
+#: The exact scalar types, checked with ``type(v) in`` on the hot path.
 SCALAR_TYPES = frozenset((str, bool, int, float))
 
 
-def _sequence_kind(value: Any) -> Optional[type]:
-    """The one scalar kind of a sequence's elements (``float`` for numbers)."""
-    kind: Optional[type] = None
-    for element in value:
-        if isinstance(element, bool):
-            element_kind: type = bool
-        elif isinstance(element, (int, float)):
-            element_kind = float
-        elif isinstance(element, str):
-            element_kind = str
-        else:
-            return None
-        if kind is None:
-            kind = element_kind
-        elif kind is not element_kind:
-            return None
-    return kind or str
-
-
-def clean_attribute_value(value: Any) -> Optional[types.AttributeValue]:
-    """The value to store for ``value``, or ``None`` (logged) if invalid."""
+def _plain_scalar(value: Any) -> Any:
+    """``value`` as exactly ``str``, ``bool``, ``int`` or ``float``, or ``None``."""
     if type(value) in SCALAR_TYPES:
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
@@ -50,22 +34,46 @@ def clean_attribute_value(value: Any) -> Optional[types.AttributeValue]:
         return float(value)
     if isinstance(value, str):
         return str.__str__(value)
-    if isinstance(value, (list, tuple)) and _sequence_kind(value) is not None:
-        return list(value)
-    logger.warning(
-        "Dropped attribute value of type %s: values must be str, bool, int, "
-        "float or a homogeneous list of one of them",
-        type(value).__name__,
-    )
     return None
 
 
-def is_valid_key(key: Any) -> bool:
-    """Whether ``key`` may name an attribute (a non-empty ``str``); logs if not."""
-    if type(key) is str and key:
-        return True
+def _clean_sequence(value: Any) -> Optional[List[Any]]:
+    """A new list of plain scalars of one kind (numbers mix), or ``None``."""
+    kind: Optional[type] = None
+    cleaned = []
+    for element in value:
+        element = _plain_scalar(element)
+        if element is None:
+            return None
+        element_kind = float if type(element) is int else type(element)
+        if kind is None:
+            kind = element_kind
+        elif kind is not element_kind:
+            return None
+        cleaned.append(element)
+    return cleaned
+
+
+def clean_attribute_value(value: Any) -> Optional[types.AttributeValue]:
+    """The value to store for ``value``, or ``None`` (logged) if invalid."""
+    cleaned = _plain_scalar(value)
+    if cleaned is None and isinstance(value, (list, tuple)):
+        cleaned = _clean_sequence(value)
+    if cleaned is None:
+        logger.warning(
+            "Dropped attribute value of type %s: values must be str, bool, int, "
+            "float or a homogeneous list of one of them",
+            type(value).__name__,
+        )
+    return cleaned  # type: ignore[no-any-return]
+
+
+def clean_attribute_key(key: Any) -> Optional[str]:
+    """``key`` as a plain ``str`` if it may name an attribute, else ``None`` (logged)."""
+    if isinstance(key, str) and key:
+        return str.__str__(key)
     logger.warning("Dropped attribute with invalid key %r: keys are non-empty str", key)
-    return False
+    return None
 
 
 def clean_attributes(
@@ -81,11 +89,11 @@ def clean_attributes(
         return {}, 0
     cleaned: Dict[str, types.AttributeValue] = {}
     for key, value in attributes.items():
-        # The common valid case is checked inline: two calls per attribute
-        # would double the cost of a span with attributes.
-        if type(key) is not str or not key:
-            is_valid_key(key)  # logs why the key is invalid
-            continue
+        # Plain str keys and scalar values, the usual case, skip the calls.
+        if not (type(key) is str and key):
+            key = clean_attribute_key(key)
+            if key is None:
+                continue
         if type(value) not in SCALAR_TYPES:
             value = clean_attribute_value(value)
             if value is None:

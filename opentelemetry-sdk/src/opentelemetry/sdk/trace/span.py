@@ -14,7 +14,12 @@ from opentelemetry.util import ns_to_iso_str, time_ns, types
 
 from .._error_handler import report_exception
 from ..resources import Resource
-from .attributes import SCALAR_TYPES, clean_attribute_value, clean_attributes, is_valid_key
+from .attributes import (
+    SCALAR_TYPES,
+    clean_attribute_key,
+    clean_attribute_value,
+    clean_attributes,
+)
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
 from .span_processor import SpanProcessor
@@ -26,6 +31,9 @@ logger = logging.getLogger(__name__)
 _EMPTY_ATTRIBUTES: Mapping[str, types.AttributeValue] = _pytypes.MappingProxyType({})
 _OK_STATUS = Status(StatusCanonicalCode.OK)
 _DEFAULT_LIMITS = SpanLimits()
+# Explicit times must fit int64 nanoseconds since the epoch, as exporters
+# and backends store them; None (the usual case) skips the range check.
+_MAX_TIME_NS = 2**63 - 1
 # Guards the rare paths only: eviction and drop counts past a limit.
 _lock = threading.Lock()
 
@@ -145,16 +153,18 @@ class Span(trace_api.Span):
         self, links: Sequence[trace_api.Link]
     ) -> "tuple[Tuple[trace_api.Link, ...], int]":
         """The valid links, the last ``max_links`` of them, and how many the limit dropped."""
-        kept = []
         if not isinstance(links, (list, tuple)):
             try:
                 links = list(links)
             except TypeError:
                 logger.warning("Dropped links %r: not a sequence of Link", links)
                 return (), 0
+        kept = []
         for link in links:
-            if not isinstance(link, trace_api.Link):
-                logger.warning("Dropped link %r: not a Link", link)
+            if not (
+                isinstance(link, trace_api.Link) and isinstance(link.context, trace_api.SpanContext)
+            ):
+                logger.warning("Dropped link %r: not a Link to a SpanContext", link)
                 continue
             if link.attributes:
                 attributes, _ = clean_attributes(link.attributes, self._limits.max_attributes)
@@ -220,15 +230,19 @@ class Span(trace_api.Span):
             if value is None:
                 return
         if type(key) is not str or not key:
-            is_valid_key(key)  # logs why the key is invalid
-            return
+            checked_key = clean_attribute_key(key)
+            if checked_key is None:
+                return
+            key = checked_key
         if self.end_time is not None:
             self._ignore_after_end("set_attribute")
             return
         attributes = self._attributes
         if attributes is None:
-            self._attributes = {key: value}
-            return
+            if self._limits.max_attributes > 0:
+                self._attributes = {key: value}
+                return
+            attributes = self._attributes = {}
         if key in attributes:
             # An update makes the entry the newest, so eviction takes the
             # least recently set attribute.
@@ -254,26 +268,47 @@ class Span(trace_api.Span):
         attributes: types.Attributes = None,
         timestamp: Optional[int] = None,
     ) -> None:
-        if type(timestamp) is not int:
+        if self.end_time is not None:
+            self._ignore_after_end("add_event")
+            return
+        if type(name) is not str:
+            logger.warning("Event name %r is not a str; using its str()", name)
+            name = str(name)
+        if type(timestamp) is not int or not 0 <= timestamp <= _MAX_TIME_NS:
             if timestamp is not None:
-                logger.warning("Ignored event timestamp %r: not an int of ns", timestamp)
+                logger.warning(
+                    "Ignored event timestamp %r: not an int of ns from 0 to 2**63 - 1", timestamp
+                )
             timestamp = time_ns()
         if attributes:
             attributes, _ = clean_attributes(attributes, self._limits.max_attributes)
         else:
             attributes = None
-        self.add_lazy_event(trace_api.Event(name, timestamp, attributes))
+        self._append_event(trace_api.Event(name, timestamp, attributes))
 
     def add_lazy_event(self, event: trace_api.Event) -> None:
         if not isinstance(event, trace_api.Event):
             logger.warning("Dropped event %r: not an Event", event)
             return
-        if type(event.name) is not str:
-            logger.warning("Event name %r is not a str; using its str()", event.name)
-            event = trace_api.Event(str(event.name), event.timestamp, event.attributes)
+        attributes = event.attributes
+        timestamp = event.timestamp
+        if (
+            attributes
+            or not isinstance(attributes, Mapping)
+            or type(event.name) is not str
+            or type(timestamp) is not int
+            or not 0 <= timestamp <= _MAX_TIME_NS
+        ):
+            # Checked and copied like any other event: the caller built it.
+            self.add_event(event.name, attributes, timestamp)
+            return
         if self.end_time is not None:
             self._ignore_after_end("add_event")
             return
+        self._append_event(event)
+
+    def _append_event(self, event: trace_api.Event) -> None:
+        """Keep ``event``, evicting the oldest past the limit."""
         events = self._events
         if events is None:
             events = self._events = collections.deque(maxlen=max(self._limits.max_events, 0))
@@ -306,9 +341,11 @@ class Span(trace_api.Span):
         if self.start_time is not None:
             logger.warning("Ignored start() on span %r: it has already started", self.name)
             return
-        if type(start_time) is not int:
+        if type(start_time) is not int or not 0 <= start_time <= _MAX_TIME_NS:
             if start_time is not None:
-                logger.warning("Ignored start time %r: not an int of ns", start_time)
+                logger.warning(
+                    "Ignored start time %r: not an int of ns from 0 to 2**63 - 1", start_time
+                )
             start_time = time_ns()
         self.start_time = start_time
         # One element that exactly one end() can pop (atomic under the GIL):
@@ -324,8 +361,8 @@ class Span(trace_api.Span):
     def end(self, end_time: Optional[int] = None) -> None:
         if end_time is None:
             end_time = time_ns()
-        elif type(end_time) is not int:
-            logger.warning("Ignored end time %r: not an int of ns", end_time)
+        elif type(end_time) is not int or not 0 <= end_time <= _MAX_TIME_NS:
+            logger.warning("Ignored end time %r: not an int of ns from 0 to 2**63 - 1", end_time)
             end_time = time_ns()
         try:
             self._end_guard.pop()  # type: ignore[union-attr]

@@ -4,11 +4,13 @@ import contextvars
 import logging
 import types as _pytypes
 import typing
-from typing import ContextManager, Optional, Sequence, Type
+from typing import Any, ContextManager, Mapping, Optional, Sequence, Type
 
 from opentelemetry import trace as trace_api
+from opentelemetry.trace import sampling
 from opentelemetry.util import types
 
+from .._error_handler import report_exception
 from .ids import generate_span_id, generate_trace_id, random_bits
 from .instrumentation import InstrumentationInfo
 from .span import Span, reset_current_span
@@ -27,6 +29,7 @@ _SAMPLED = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
 _NOT_SAMPLED = trace_api.TraceOptions.get_default()
 _SpanContext = trace_api.SpanContext
 _DefaultSpan = trace_api.DefaultSpan
+_NOT_SAMPLED_DECISION = sampling.Decision(False)
 
 
 def _valid_parent_context(parent: object) -> Optional[trace_api.SpanContext]:
@@ -45,6 +48,19 @@ def _valid_parent_context(parent: object) -> Optional[trace_api.SpanContext]:
     if isinstance(context, _SpanContext) and context.is_valid():
         return context
     return None
+
+
+def _with_sampler_attributes(attributes: Any, sampler_attributes: Any) -> Any:
+    """The span's attributes with the sampler's added; the sampler's win on a shared key."""
+    if not isinstance(sampler_attributes, Mapping):
+        logger.warning("Dropped sampler attributes %r: not a mapping", sampler_attributes)
+        return attributes
+    if not attributes:
+        return sampler_attributes
+    if not isinstance(attributes, Mapping):
+        logger.warning("Dropped attributes %r: not a mapping", type(attributes).__name__)
+        return sampler_attributes
+    return {**attributes, **sampler_attributes}
 
 
 class Tracer(trace_api.Tracer):
@@ -101,12 +117,15 @@ class Tracer(trace_api.Tracer):
         else:
             trace_id = parent_context.trace_id
             trace_state = parent_context.trace_state
-        decision = source.sampler.should_sample(parent_context, trace_id, span_id, name, links)
+        try:
+            decision = source.sampler.should_sample(parent_context, trace_id, span_id, name, links)
+        except Exception:  # a broken sampler must not break the application
+            report_exception(logger, "%r failed; the span is not sampled", source.sampler)
+            decision = _NOT_SAMPLED_DECISION
         if not decision.sampled:
             return _DefaultSpan(_SpanContext(trace_id, span_id, _NOT_SAMPLED, trace_state))
         if decision.attributes:
-            # The sampler's attributes win over the caller's on a shared key.
-            attributes = {**attributes, **decision.attributes} if attributes else decision.attributes
+            attributes = _with_sampler_attributes(attributes, decision.attributes)
         span = Span(
             name,
             _SpanContext(trace_id, span_id, _SAMPLED, trace_state),

@@ -24,6 +24,8 @@ __all__ = ["BatchExportSpanProcessor"]
 
 logger = logging.getLogger(__name__)
 
+_sleep = time.sleep
+
 # A retryable export is tried again after this delay, doubling up to the cap.
 _FIRST_RETRY_DELAY_SECONDS = 0.1
 _MAX_RETRY_DELAY_SECONDS = 5.0
@@ -59,7 +61,11 @@ class BatchExportSpanProcessor(SpanProcessor):
     waiting the span is dropped and counted in :attr:`spans_dropped_queue_full`.
     The bound is checked without a lock, so producers ending spans at the same
     instant may push the queue past it by at most one span each; what was
-    accepted is never lost, and the counts stay exact.
+    accepted is never lost, and the counts stay exact. Once the queue is three
+    quarters full, :meth:`on_end` yields the GIL (``time.sleep(0)``) so the
+    worker gets to drain it: under the GIL, busy producers would otherwise
+    fill the queue before the worker is scheduled. It never waits for a lock
+    or for an export.
 
     An export that returns ``FAILED_RETRYABLE`` is tried again with the same
     spans, after a delay that doubles from 0.1 s up to 5 s, for as long as the
@@ -122,6 +128,7 @@ class BatchExportSpanProcessor(SpanProcessor):
         self._wake = threading.Event()
         # on_end wakes the worker when the queue holds this many spans.
         self._wake_at_length = self.max_export_batch_size
+        self._yield_at_length = max(self.max_queue_size * 3 // 4, self.max_export_batch_size)
         self._stopping = False
         self._worker_done = False
         self._flush_up_to = 0
@@ -153,8 +160,14 @@ class BatchExportSpanProcessor(SpanProcessor):
         if self._shutdown_started:
             self._drop_after_shutdown()
         # Wake the worker once per full batch, not per span; is_set() takes no lock.
-        elif len(queue) >= self._wake_at_length and not self._wake.is_set():
-            self._wake.set()
+        elif len(queue) >= self._wake_at_length:
+            if not self._wake.is_set():
+                self._wake.set()
+            if len(queue) >= self._yield_at_length:
+                # Hand the GIL over so the worker can drain before the queue
+                # overflows: spans end faster than a GIL switch interval lets
+                # the worker run. A yield, not a wait: no lock, no export.
+                _sleep(0)
 
     def _drop_after_shutdown(self) -> None:
         """Take one span back off the queue and count it dropped.

@@ -1,0 +1,237 @@
+"""Each scenario on this project's side (the v0.3 API: TracerSource, ...).
+
+Every ``setup_*`` builds what the scenario needs and returns ``run(iterations)``,
+the timed loop, and ``check()``, run once first to prove the work is real.
+``reference.py`` does the same work with the reference's names.
+"""
+
+from workload import (
+    ATTRIBUTES,
+    BATCH_SETTINGS,
+    SPAN_ID,
+    TRACE_ID,
+    TRACE_STATE,
+    TRACEPARENT,
+    TRACESTATE,
+    NotBuiltYet,
+)
+
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerSource
+from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+_SUCCESS = SpanExportResult.SUCCESS
+
+
+class NullExporter(SpanExporter):
+    """An exporter that does nothing."""
+
+    def export(self, spans):
+        return _SUCCESS
+
+    def shutdown(self):
+        pass
+
+
+class CountingExporter(SpanExporter):
+    """Counts the spans it is given; the batch processor calls it from one thread."""
+
+    def __init__(self):
+        self.exported = 0
+
+    def export(self, spans):
+        self.exported += len(spans)
+        return _SUCCESS
+
+    def shutdown(self):
+        pass
+
+
+def _sdk_tracer(processor=None):
+    source = TracerSource(shutdown_on_exit=False)
+    if processor is not None:
+        source.add_span_processor(processor)
+    return source.get_tracer("benchmark")
+
+
+def _check_recorded(tracer, span):
+    assert span.is_recording_events() and span.end_time is not None
+    assert tracer.get_current_span() is None
+
+
+def _timed_span_scenario(tracer):
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s"):
+                pass
+
+    def check():
+        with tracer.start_as_current_span("s") as span:
+            assert tracer.get_current_span() is span
+        _check_recorded(tracer, span)
+
+    return run, check
+
+
+def setup_a():
+    tracer = trace.get_tracer("benchmark")
+
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s"):
+                pass
+
+    def check():
+        assert type(trace.tracer_source()) is trace.DefaultTracerSource
+        with tracer.start_as_current_span("s") as span:
+            assert not span.is_recording_events()
+
+    return run, check
+
+
+def setup_b():
+    return _timed_span_scenario(_sdk_tracer())
+
+
+def setup_c():
+    return _timed_span_scenario(_sdk_tracer(SimpleExportSpanProcessor(NullExporter())))
+
+
+def setup_d():
+    tracer = _sdk_tracer(SimpleExportSpanProcessor(NullExporter()))
+
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("outer"):
+                with tracer.start_as_current_span("middle"):
+                    with tracer.start_as_current_span("inner"):
+                        pass
+
+    def check():
+        with tracer.start_as_current_span("outer") as outer:
+            with tracer.start_as_current_span("middle") as middle:
+                with tracer.start_as_current_span("inner") as inner:
+                    assert tracer.get_current_span() is inner
+        assert inner.parent is middle and middle.parent is outer
+        assert inner.context.trace_id == outer.context.trace_id
+        _check_recorded(tracer, outer)
+
+    return run, check
+
+
+def setup_e(attributes=ATTRIBUTES):
+    tracer = _sdk_tracer(SimpleExportSpanProcessor(NullExporter()))
+
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s", attributes=attributes):
+                pass
+
+    def check():
+        with tracer.start_as_current_span("s", attributes=attributes) as span:
+            pass
+        assert dict(span.attributes) == attributes
+        _check_recorded(tracer, span)
+
+    return run, check
+
+
+def setup_f():
+    tracer = _sdk_tracer(SimpleExportSpanProcessor(NullExporter()))
+
+    def run(iterations):
+        for _ in range(iterations):
+            tracer.start_span("s").end()
+
+    def check():
+        span = tracer.start_span("s")
+        assert tracer.get_current_span() is None
+        span.end()
+        _check_recorded(tracer, span)
+
+    return run, check
+
+
+def _set_in_carrier(carrier, key, value):
+    carrier[key] = value
+
+
+def _get_from_carrier(carrier, key):
+    value = carrier.get(key)
+    return [] if value is None else [value]
+
+
+def setup_g():
+    try:
+        from opentelemetry.context.propagation.tracecontexthttptextformat import (
+            TraceContextHTTPTextFormat,
+        )
+    except ImportError as error:
+        raise NotBuiltYet(error) from error
+    fmt = TraceContextHTTPTextFormat()
+    span = trace.DefaultSpan(
+        trace.SpanContext(
+            TRACE_ID,
+            SPAN_ID,
+            trace.TraceOptions(trace.TraceOptions.SAMPLED),
+            trace.TraceState(TRACE_STATE),
+        )
+    )
+    inject = fmt.inject
+    extract = fmt.extract
+
+    def run(iterations):
+        for _ in range(iterations):
+            carrier = {}
+            inject(span, _set_in_carrier, carrier)
+            extract(_get_from_carrier, carrier)
+
+    def check():
+        carrier = {}
+        inject(span, _set_in_carrier, carrier)
+        assert carrier == {"traceparent": TRACEPARENT, "tracestate": TRACESTATE}, carrier
+        context = extract(_get_from_carrier, carrier)
+        assert (context.trace_id, context.span_id) == (TRACE_ID, SPAN_ID)
+        assert tuple(context.trace_state.items()) == TRACE_STATE
+
+    return run, check
+
+
+def setup_h():
+    """``produce(iterations)`` for each producer thread; ``finish()`` shuts down and counts."""
+    try:
+        from opentelemetry.sdk.trace.export import BatchExportSpanProcessor
+    except ImportError as error:
+        raise NotBuiltYet(error) from error
+    exporter = CountingExporter()
+    processor = BatchExportSpanProcessor(exporter, **BATCH_SETTINGS)
+    tracer = _sdk_tracer(processor)
+
+    def produce(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s"):
+                pass
+
+    def finish():
+        processor.shutdown()
+        return {
+            "exported": exporter.exported,
+            "dropped_reported": processor.spans_dropped_queue_full
+            + processor.spans_dropped_after_shutdown,
+        }
+
+    return produce, finish
+
+
+def setup_i(attributes):
+    """``run(iterations)`` and the in-memory exporter that retains the spans."""
+    exporter = InMemorySpanExporter()
+    tracer = _sdk_tracer(SimpleExportSpanProcessor(exporter))
+
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s", attributes=attributes):
+                pass
+
+    return run, exporter

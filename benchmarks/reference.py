@@ -1,0 +1,220 @@
+"""Each scenario on the reference's side (opentelemetry-api/-sdk 1.45 from PyPI).
+
+The same work as ``ours.py``, with the reference's names: TracerProvider,
+SimpleSpanProcessor, BatchSpanProcessor, TraceContextTextMapPropagator.
+"""
+
+from workload import (
+    ATTRIBUTES,
+    BATCH_SETTINGS,
+    SPAN_ID,
+    TRACE_ID,
+    TRACE_STATE,
+    TRACEPARENT,
+    TRACESTATE,
+)
+
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    SimpleSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_SUCCESS = SpanExportResult.SUCCESS
+
+
+class NullExporter(SpanExporter):
+    """An exporter that does nothing."""
+
+    def export(self, spans):
+        return _SUCCESS
+
+    def shutdown(self):
+        pass
+
+
+class CountingExporter(SpanExporter):
+    """Counts the spans it is given; the batch processor calls it from one thread."""
+
+    def __init__(self):
+        self.exported = 0
+
+    def export(self, spans):
+        self.exported += len(spans)
+        return _SUCCESS
+
+    def shutdown(self):
+        pass
+
+
+def _sdk_tracer(processor=None):
+    provider = TracerProvider(shutdown_on_exit=False)
+    if processor is not None:
+        provider.add_span_processor(processor)
+    return provider.get_tracer("benchmark")
+
+
+def _check_recorded(span):
+    assert span.end_time is not None
+    assert not trace.get_current_span().get_span_context().is_valid
+
+
+def _timed_span_scenario(tracer):
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s"):
+                pass
+
+    def check():
+        with tracer.start_as_current_span("s") as span:
+            assert span.is_recording() and trace.get_current_span() is span
+        _check_recorded(span)
+
+    return run, check
+
+
+def setup_a():
+    tracer = trace.get_tracer("benchmark")
+
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s"):
+                pass
+
+    def check():
+        assert type(trace.get_tracer_provider()) is trace.ProxyTracerProvider
+        with tracer.start_as_current_span("s") as span:
+            assert not span.is_recording()
+
+    return run, check
+
+
+def setup_b():
+    return _timed_span_scenario(_sdk_tracer())
+
+
+def setup_c():
+    return _timed_span_scenario(_sdk_tracer(SimpleSpanProcessor(NullExporter())))
+
+
+def setup_d():
+    tracer = _sdk_tracer(SimpleSpanProcessor(NullExporter()))
+
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("outer"):
+                with tracer.start_as_current_span("middle"):
+                    with tracer.start_as_current_span("inner"):
+                        pass
+
+    def check():
+        with tracer.start_as_current_span("outer") as outer:
+            with tracer.start_as_current_span("middle") as middle:
+                with tracer.start_as_current_span("inner") as inner:
+                    assert trace.get_current_span() is inner
+        assert inner.parent.span_id == middle.context.span_id
+        assert middle.parent.span_id == outer.context.span_id
+        assert inner.context.trace_id == outer.context.trace_id
+        _check_recorded(outer)
+
+    return run, check
+
+
+def setup_e(attributes=ATTRIBUTES):
+    tracer = _sdk_tracer(SimpleSpanProcessor(NullExporter()))
+
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s", attributes=attributes):
+                pass
+
+    def check():
+        with tracer.start_as_current_span("s", attributes=attributes) as span:
+            pass
+        assert dict(span.attributes) == attributes
+        _check_recorded(span)
+
+    return run, check
+
+
+def setup_f():
+    tracer = _sdk_tracer(SimpleSpanProcessor(NullExporter()))
+
+    def run(iterations):
+        for _ in range(iterations):
+            tracer.start_span("s").end()
+
+    def check():
+        span = tracer.start_span("s")
+        assert not trace.get_current_span().get_span_context().is_valid
+        span.end()
+        _check_recorded(span)
+
+    return run, check
+
+
+def setup_g():
+    propagator = TraceContextTextMapPropagator()
+    span_context = trace.SpanContext(
+        TRACE_ID,
+        SPAN_ID,
+        is_remote=False,
+        trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED),
+        trace_state=trace.TraceState(list(TRACE_STATE)),
+    )
+    context = trace.set_span_in_context(trace.NonRecordingSpan(span_context))
+    inject = propagator.inject
+    extract = propagator.extract
+
+    def run(iterations):
+        for _ in range(iterations):
+            carrier = {}
+            inject(carrier, context)
+            extract(carrier)
+
+    def check():
+        carrier = {}
+        inject(carrier, context)
+        assert carrier == {"traceparent": TRACEPARENT, "tracestate": TRACESTATE}, carrier
+        extracted = trace.get_current_span(extract(carrier)).get_span_context()
+        assert (extracted.trace_id, extracted.span_id) == (TRACE_ID, SPAN_ID)
+        assert tuple(extracted.trace_state.items()) == TRACE_STATE
+
+    return run, check
+
+
+def setup_h():
+    """``produce(iterations)`` for each producer thread; ``finish()`` shuts down and counts."""
+    exporter = CountingExporter()
+    processor = BatchSpanProcessor(exporter, **BATCH_SETTINGS)
+    tracer = _sdk_tracer(processor)
+
+    def produce(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s"):
+                pass
+
+    def finish():
+        processor.shutdown()
+        # The reference reports drops only through its metrics, off by default.
+        return {"exported": exporter.exported, "dropped_reported": None}
+
+    return produce, finish
+
+
+def setup_i(attributes):
+    """``run(iterations)`` and the in-memory exporter that retains the spans."""
+    exporter = InMemorySpanExporter()
+    tracer = _sdk_tracer(SimpleSpanProcessor(exporter))
+
+    def run(iterations):
+        for _ in range(iterations):
+            with tracer.start_as_current_span("s", attributes=attributes):
+                pass
+
+    return run, exporter

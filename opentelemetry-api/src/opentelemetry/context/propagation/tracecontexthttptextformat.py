@@ -1,0 +1,145 @@
+"""The W3C Trace Context format: the ``traceparent`` and ``tracestate`` headers.
+
+Implements the W3C Trace Context Recommendation (Level 1), section 3
+"Trace Context HTTP Headers Format". A ``traceparent`` looks like::
+
+    00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+
+version, trace id, parent (span) id and trace flags, in lower-case hex.
+"""
+
+import logging
+import re
+from typing import Optional, Tuple, TypeVar
+
+from opentelemetry.trace import (
+    INVALID_SPAN_CONTEXT,
+    Span,
+    SpanContext,
+    TraceOptions,
+    TraceState,
+)
+
+from .httptextformat import Getter, HTTPTextFormat, Setter
+
+__all__ = ["TraceContextHTTPTextFormat"]
+
+logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+# version "-" trace-id "-" parent-id "-" trace-flags, then the end or a dash
+# (what a higher version may add). Matched at the start of the value only,
+# so it looks at no more than 56 characters whatever the input's length.
+_TRACEPARENT_PATTERN = re.compile(
+    r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-|\Z)"
+)
+# Version 00 is exactly 2 + 1 + 32 + 1 + 16 + 1 + 2 characters.
+_VERSION_00_LENGTH = 55
+# Longer values are rejected unparsed: future versions only add fields, and
+# the Recommendation lets parsers "disallow prohibitively large headers".
+_MAX_TRACEPARENT_LENGTH = 512
+_OWS = " \t"
+# Only the sampled flag is defined; other bits are tolerated on the way in
+# and, as the Recommendation requires, sent as zero.
+_SAMPLED = TraceOptions(TraceOptions.SAMPLED)
+_NOT_SAMPLED = TraceOptions(TraceOptions.DEFAULT)
+_ODD_HEX_DIGITS = "13579bdf"
+
+
+def _parse_traceparent(value: str) -> Optional[Tuple[int, int, TraceOptions]]:
+    """Trace id, span id and flags of a ``traceparent`` value; ``None`` if invalid."""
+    if len(value) > _MAX_TRACEPARENT_LENGTH:
+        logger.debug("Ignored traceparent: %d characters", len(value))
+        return None
+    value = value.strip(_OWS)
+    match = _TRACEPARENT_PATTERN.match(value)
+    if match is None:
+        logger.debug("Ignored malformed traceparent %r", value)
+        return None
+    version, trace_id_hex, span_id_hex, flags_hex = match.groups()
+    if version == "00":
+        if len(value) != _VERSION_00_LENGTH:
+            logger.debug("Ignored traceparent %r: version 00 has no more fields", value)
+            return None
+    elif version == "ff":
+        logger.debug("Ignored traceparent %r: version ff is invalid", value)
+        return None
+    trace_id = int(trace_id_hex, 16)
+    span_id = int(span_id_hex, 16)
+    if not trace_id or not span_id:
+        logger.debug("Ignored traceparent %r: an all-zero id is invalid", value)
+        return None
+    # The sampled bit is the low bit of the last hex digit: a character test
+    # costs less than int() on this per-request path.
+    return trace_id, span_id, _SAMPLED if flags_hex[1] in _ODD_HEX_DIGITS else _NOT_SAMPLED
+
+
+class TraceContextHTTPTextFormat(HTTPTextFormat):
+    """Propagates span contexts in the W3C ``traceparent`` and ``tracestate`` headers.
+
+    Extraction follows the Recommendation's rules for the receiver: a
+    missing, repeated or malformed ``traceparent`` yields
+    :data:`~opentelemetry.trace.INVALID_SPAN_CONTEXT` (so a new trace
+    starts) and ``tracestate`` is then not even read; an invalid
+    ``tracestate`` is dropped while a valid ``traceparent`` is kept. A higher
+    version is parsed for its first four fields. Nothing raises; what is
+    ignored is logged at debug level.
+
+    Injection writes version ``00`` with only the sampled flag, and no
+    ``tracestate`` when the trace state is empty.
+    """
+
+    TRACEPARENT_HEADER_NAME = "traceparent"
+    TRACESTATE_HEADER_NAME = "tracestate"
+
+    def extract(self, get_from_carrier: Getter[_T], carrier: _T) -> SpanContext:
+        try:
+            values = get_from_carrier(carrier, self.TRACEPARENT_HEADER_NAME)
+            if not values:
+                return INVALID_SPAN_CONTEXT
+            if isinstance(values, str):  # a getter that returned one value, not a list
+                values = [values]
+            if len(values) != 1:
+                # Two parents cannot both be right: the W3C test suite expects
+                # a new trace.
+                logger.debug("Ignored traceparent: %d header values", len(values))
+                return INVALID_SPAN_CONTEXT
+            value = values[0]
+            if type(value) is not str:
+                logger.debug("Ignored traceparent %.100r: not a str", value)
+                return INVALID_SPAN_CONTEXT
+            parsed = _parse_traceparent(value)
+            if parsed is None:
+                return INVALID_SPAN_CONTEXT
+            trace_state = None
+            state_values = get_from_carrier(carrier, self.TRACESTATE_HEADER_NAME)
+            if state_values:
+                if isinstance(state_values, str):
+                    state_values = [state_values]
+                trace_state = TraceState.from_header(state_values)
+            return SpanContext(parsed[0], parsed[1], parsed[2], trace_state)
+        except Exception:  # a broken getter must not break the request it serves
+            logger.warning("Extracting the trace context failed", exc_info=True)
+            return INVALID_SPAN_CONTEXT
+
+    def inject(self, span: Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
+        try:
+            context = span.get_context()
+            if not context.is_valid():
+                return
+            set_in_carrier(
+                carrier,
+                self.TRACEPARENT_HEADER_NAME,
+                "00-{:032x}-{:016x}-{:02x}".format(
+                    context.trace_id,
+                    context.span_id,
+                    context.trace_options & TraceOptions.SAMPLED,
+                ),
+            )
+            if context.trace_state:
+                set_in_carrier(
+                    carrier, self.TRACESTATE_HEADER_NAME, context.trace_state.to_header()
+                )
+        except Exception:  # a broken span or setter must not break the request
+            logger.warning("Injecting the trace context failed", exc_info=True)

@@ -1,0 +1,121 @@
+"""TraceContextHTTPTextFormat: its behaviour beyond the W3C rules (see tests/test_w3c_trace_context.py)."""
+
+import logging
+
+from opentelemetry.context.propagation.tracecontexthttptextformat import (
+    TraceContextHTTPTextFormat,
+)
+from opentelemetry.trace import (
+    INVALID_SPAN,
+    INVALID_SPAN_CONTEXT,
+    DefaultSpan,
+    Span,
+    SpanContext,
+    TraceOptions,
+    TraceState,
+)
+
+FORMAT = TraceContextHTTPTextFormat()
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+def get_from_dict(carrier, name):
+    value = carrier.get(name)
+    return [] if value is None else [value]
+
+
+def set_in_dict(carrier, name, value):
+    carrier[name] = value
+
+
+def test_extract_reads_ids_flags_and_state():
+    context = FORMAT.extract(
+        get_from_dict, {"traceparent": TRACEPARENT, "tracestate": "rojo=1,congo=2"}
+    )
+    assert context.trace_id == 0x4BF92F3577B34DA6A3CE929D0E0E4736
+    assert context.span_id == 0x00F067AA0BA902B7
+    assert context.trace_options.sampled
+    assert list(context.trace_state.items()) == [("rojo", "1"), ("congo", "2")]
+
+
+def test_extract_without_headers_is_the_invalid_context():
+    assert FORMAT.extract(get_from_dict, {}) is INVALID_SPAN_CONTEXT
+
+
+def test_extract_accepts_a_getter_returning_none_for_a_missing_header():
+    assert FORMAT.extract(lambda carrier, name: None, {}) is INVALID_SPAN_CONTEXT
+
+
+def test_extract_accepts_a_getter_returning_a_bare_string():
+    context = FORMAT.extract(lambda carrier, name: carrier.get(name), {"traceparent": TRACEPARENT})
+    assert context.span_id == 0x00F067AA0BA902B7
+
+
+def test_extract_with_a_failing_getter_logs_and_returns_the_invalid_context(caplog):
+    def broken(carrier, name):
+        raise KeyError(name)
+
+    with caplog.at_level(logging.WARNING):
+        assert FORMAT.extract(broken, {}) is INVALID_SPAN_CONTEXT
+    assert "Extracting the trace context failed" in caplog.text
+
+
+def test_extract_ignores_a_value_that_is_not_a_string():
+    assert FORMAT.extract(lambda c, n: [TRACEPARENT.encode()], {}) is INVALID_SPAN_CONTEXT
+
+
+def test_malformed_traceparent_is_logged_at_debug_level(caplog):
+    with caplog.at_level(logging.DEBUG):
+        FORMAT.extract(get_from_dict, {"traceparent": "00-xyz"})
+    assert [r.levelno for r in caplog.records] == [logging.DEBUG]
+
+
+def test_inject_writes_traceparent_and_tracestate():
+    context = SpanContext(
+        0x4BF92F3577B34DA6A3CE929D0E0E4736,
+        0x00F067AA0BA902B7,
+        TraceOptions(TraceOptions.SAMPLED),
+        TraceState([("rojo", "1")]),
+    )
+    carrier = {}
+    FORMAT.inject(DefaultSpan(context), set_in_dict, carrier)
+    assert carrier == {"traceparent": TRACEPARENT, "tracestate": "rojo=1"}
+
+
+def test_inject_of_an_unsampled_span_writes_flags_00():
+    carrier = {}
+    FORMAT.inject(DefaultSpan(SpanContext(1, 2)), set_in_dict, carrier)
+    assert carrier == {"traceparent": "00-00000000000000000000000000000001-0000000000000002-00"}
+
+
+def test_inject_of_an_invalid_span_writes_nothing():
+    carrier = {}
+    FORMAT.inject(INVALID_SPAN, set_in_dict, carrier)
+    FORMAT.inject(DefaultSpan(SpanContext(1, 0)), set_in_dict, carrier)
+    assert carrier == {}
+
+
+def test_inject_with_a_failing_setter_logs_and_returns(caplog):
+    def broken(carrier, name, value):
+        raise TypeError("read-only")
+
+    with caplog.at_level(logging.WARNING):
+        FORMAT.inject(DefaultSpan(SpanContext(1, 2)), broken, {})
+    assert "Injecting the trace context failed" in caplog.text
+
+
+def test_inject_of_a_span_whose_get_context_fails_logs_and_returns(caplog):
+    class BrokenSpan(Span):
+        def get_context(self):
+            raise RuntimeError("broken")
+
+    carrier = {}
+    with caplog.at_level(logging.WARNING):
+        FORMAT.inject(BrokenSpan(), set_in_dict, carrier)
+    assert carrier == {}
+    assert "Injecting the trace context failed" in caplog.text
+
+
+def test_header_names_are_class_constants():
+    assert TraceContextHTTPTextFormat.TRACEPARENT_HEADER_NAME == "traceparent"
+    assert TraceContextHTTPTextFormat.TRACESTATE_HEADER_NAME == "tracestate"

@@ -1,0 +1,1 @@
+"""The SDK's additions to :mod:`opentelemetry.context`: more propagation formats."""

@@ -1,0 +1,16 @@
+"""The SDK's distributed context: a current context per thread or task, and its format.
+
+Select it at start-up::
+
+    from opentelemetry import distributedcontext
+    from opentelemetry.sdk.distributedcontext import DistributedContextManager
+
+    distributedcontext.set_preferred_distributed_context_manager_implementation(
+        lambda T: DistributedContextManager()
+    )
+"""
+
+from .correlation_context_format import CorrelationContextHTTPTextFormat
+from .distributed_context_manager import DistributedContextManager
+
+__all__ = ["CorrelationContextHTTPTextFormat", "DistributedContextManager"]

@@ -1,0 +1,91 @@
+"""The SDK's distributed context manager, backed by the runtime context."""
+
+import contextvars
+import logging
+import types as _pytypes
+from typing import ContextManager, Optional, Type
+
+from opentelemetry import distributedcontext as dctx_api
+from opentelemetry.context import Context
+from opentelemetry.distributedcontext.propagation import HTTPTextFormat
+
+from .correlation_context_format import CorrelationContextHTTPTextFormat
+
+__all__ = ["DistributedContextManager"]
+
+logger = logging.getLogger(__name__)
+
+# The runtime-context slot that holds the current distributed context.
+_SLOT_NAME = "distributed_context"
+
+
+class DistributedContextManager(dctx_api.DistributedContextManager):
+    """Keeps the current distributed context in the runtime context.
+
+    The context follows threads' and asyncio tasks' flow like the current
+    span does (a task starts with its creator's context), and ``use_context``
+    blocks nest: leaving one restores the context that was current before.
+    Its text format is the W3C Correlation-Context header.
+
+    The runtime-context slot is registered when the first manager is made,
+    not at import, so programs that never use distributed context do not
+    see it in :data:`opentelemetry.context.Context`.
+    """
+
+    def __init__(self) -> None:
+        self._slot = Context.register_slot(_SLOT_NAME)
+        self._http_text_format = CorrelationContextHTTPTextFormat()
+
+    def get_current_context(self) -> Optional[dctx_api.DistributedContext]:
+        """The context of the innermost ``use_context`` block, or ``None``."""
+        context = self._slot.get()
+        return context if isinstance(context, dctx_api.DistributedContext) else None
+
+    def http_text_format(self) -> HTTPTextFormat:
+        return self._http_text_format
+
+    def use_context(
+        self, context: dctx_api.DistributedContext
+    ) -> ContextManager[dctx_api.DistributedContext]:
+        """Make ``context`` current for a ``with`` block, then restore the previous one.
+
+        Anything that is not a :class:`~opentelemetry.distributedcontext.DistributedContext`
+        is logged and leaves the current context unchanged.
+        """
+        if not isinstance(context, dctx_api.DistributedContext):
+            logger.warning("use_context(%r) ignored: not a DistributedContext", context)
+            return super().use_context(context)
+        return _CurrentContextScope(self._slot.contextvar, context)
+
+
+class _CurrentContextScope:
+    """Makes a distributed context current for a ``with`` block."""
+
+    __slots__ = ("_var", "_context", "_token")
+
+    def __init__(
+        self,
+        var: "contextvars.ContextVar[Optional[dctx_api.DistributedContext]]",
+        context: dctx_api.DistributedContext,
+    ) -> None:
+        self._var = var
+        self._context = context
+
+    def __enter__(self) -> dctx_api.DistributedContext:
+        self._token = self._var.set(self._context)
+        return self._context
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_val: Optional[BaseException],
+        exc_tb: Optional[_pytypes.TracebackType],
+    ) -> None:
+        try:
+            self._var.reset(self._token)
+        except (ValueError, RuntimeError):
+            # Left in another context than it was entered (e.g. a generator
+            # resumed elsewhere): restore by value.
+            old_value = self._token.old_value
+            self._var.set(None if old_value is contextvars.Token.MISSING else old_value)
+            logger.debug("Distributed context restored by value: the context changed", exc_info=True)
