@@ -49,8 +49,8 @@ def _any_value(value: Any) -> Optional[Dict[str, Any]]:
                 return None
             elements.append(_any_value(element))
         return {"arrayValue": {"values": elements}} if elements else {"arrayValue": {}}
-    # Subclasses (an IntEnum, a str subclass) reach here only from events
-    # built by hand; the SDK stores plain types.
+    # Subclasses (an IntEnum, a str subclass) and other types reach here only
+    # from spans built outside the SDK's checks; the SDK stores plain types.
     if isinstance(value, bool):
         return {"boolValue": bool(value)}
     if isinstance(value, int):

@@ -90,8 +90,8 @@ def _any_value(value: Any) -> Optional[bytes]:
             return _EMPTY_ARRAY_VALUE
         payload = b"".join(elements)
         return b"\x2a" + _varint(len(payload)) + payload
-    # Subclasses (an IntEnum, a str subclass) reach here only from events
-    # built by hand; the SDK stores plain types.
+    # Subclasses (an IntEnum, a str subclass) and other types reach here only
+    # from spans built outside the SDK's checks; the SDK stores plain types.
     if isinstance(value, bool):
         return _TRUE if value else _FALSE
     if isinstance(value, int):

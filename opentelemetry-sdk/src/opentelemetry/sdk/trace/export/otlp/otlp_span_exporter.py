@@ -97,7 +97,7 @@ class OTLPSpanExporter(SpanExporter):
     become the instrumentation scope; trace state is sent in its W3C header
     form; the trace flags go in ``flags``. Integers past the signed 64-bit
     range are sent as decimal strings. An attribute value OTLP cannot hold
-    (possible only in hand-built events and links) is left out and counted
+    (possible only in spans built outside the SDK's checks) is left out and counted
     in the dropped attributes.
 
     .. versionadded:: 0.3
