@@ -1,0 +1,227 @@
+"""The exporter's settings: its arguments, else the environment, else the defaults.
+
+Each setting comes from the constructor argument when one is given, else from
+the trace-specific environment variable (``OTEL_EXPORTER_OTLP_TRACES_*``),
+else from the general one (``OTEL_EXPORTER_OTLP_*``), else from the default
+of the OTLP exporter specification. An empty variable counts as unset. An
+invalid value, from an argument or a variable, is logged as a warning and
+the next source is used, so a typo never stops the application.
+"""
+
+import logging
+import math
+import re
+import urllib.parse
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+
+__all__ = ["ExporterSettings", "resolve_settings"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ENDPOINT = "http://localhost:4318"
+DEFAULT_TIMEOUT_SECONDS = 10.0
+TRACES_PATH = "/v1/traces"
+
+_PROTOCOLS = {"http/protobuf": "protobuf", "http/json": "json"}
+_ENCODINGS = ("protobuf", "json")
+_COMPRESSIONS = ("gzip", "none")
+# RFC 9110 field names are tokens; values may not break the header line.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_HEADER_VALUE_FORBIDDEN = re.compile(r"[\r\n\x00]")
+# The exporter sets these itself: a user value would corrupt the request.
+_RESERVED_HEADERS = frozenset(("content-type", "content-encoding", "content-length"))
+
+
+class ExporterSettings(NamedTuple):
+    """Everything the exporter needs to know, resolved and valid."""
+
+    #: Where requests go, ``/v1/traces`` included.
+    url: str
+    #: Extra request headers (authentication, tenant).
+    headers: Dict[str, str]
+    #: The most one export may take, retries included, in seconds.
+    timeout: float
+    #: ``"gzip"`` or ``"none"``.
+    compression: str
+    #: ``"protobuf"`` or ``"json"``.
+    encoding: str
+    #: CA certificates (PEM) that verify the server, instead of the system's.
+    certificate_file: Optional[str]
+    #: The client's certificate (PEM), for mutual TLS.
+    client_certificate_file: Optional[str]
+    #: The client certificate's private key (PEM), for mutual TLS.
+    client_key_file: Optional[str]
+
+
+def _environment(environ: Mapping[str, str], name: str) -> List[Tuple[str, str]]:
+    """The set variables for setting ``name``: trace-specific first."""
+    found = []
+    for variable in ("OTEL_EXPORTER_OTLP_TRACES_" + name, "OTEL_EXPORTER_OTLP_" + name):
+        value = environ.get(variable, "").strip()
+        if value:
+            found.append((variable, value))
+    return found
+
+
+def _valid_url(value: str) -> bool:
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port_valid = parts.port != 0  # .port raises ValueError past 65535 or for text
+    except ValueError:
+        return False
+    return port_valid and parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _with_traces_path(base: str) -> str:
+    """``base`` with ``/v1/traces`` appended to its path, without a double slash."""
+    parts = urllib.parse.urlsplit(base)
+    return urllib.parse.urlunsplit(parts._replace(path=parts.path.rstrip("/") + TRACES_PATH))
+
+
+def _resolve_url(endpoint: Optional[str], environ: Mapping[str, str]) -> str:
+    if endpoint is not None:
+        if isinstance(endpoint, str) and _valid_url(endpoint):
+            return _with_traces_path(endpoint)
+        logger.warning(
+            "Ignored OTLP endpoint %r: not an http:// or https:// URL with a host", endpoint
+        )
+    for variable, value in _environment(environ, "ENDPOINT"):
+        if _valid_url(value):
+            # The trace-specific URL is used as given; the general one is a base.
+            if variable == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
+                return value
+            return _with_traces_path(value)
+        logger.warning("Ignored %s=%r: not an http:// or https:// URL with a host", variable, value)
+    return DEFAULT_ENDPOINT + TRACES_PATH
+
+
+def _valid_header(name: Any, value: Any, source: str) -> bool:
+    if not (isinstance(name, str) and _HEADER_NAME.match(name)):
+        logger.warning("Ignored header %r from %s: not a valid header name", name, source)
+        return False
+    if not isinstance(value, str) or _HEADER_VALUE_FORBIDDEN.search(value):
+        logger.warning(
+            "Ignored header %r from %s: its value is not a str without line breaks", name, source
+        )
+        return False
+    if name.lower() in _RESERVED_HEADERS:
+        logger.warning("Ignored header %r from %s: the exporter sets it", name, source)
+        return False
+    return True
+
+
+def _parse_headers(value: str, source: str) -> Dict[str, str]:
+    """Headers from the W3C baggage-like form ``key1=value1,key2=value2``.
+
+    Keys and values are percent-decoded and stripped of surrounding spaces;
+    a malformed entry is logged and skipped.
+    """
+    headers = {}
+    for entry in value.split(","):
+        if not entry.strip():
+            continue
+        name, separator, raw_value = entry.partition("=")
+        name = urllib.parse.unquote(name.strip())
+        header_value = urllib.parse.unquote(raw_value.strip())
+        if not separator or not name:
+            logger.warning("Ignored header entry %r in %s: expected key=value", entry, source)
+            continue
+        if _valid_header(name, header_value, source):
+            headers[name] = header_value
+    return headers
+
+
+def _resolve_headers(
+    headers: Optional[Mapping[str, str]], environ: Mapping[str, str]
+) -> Dict[str, str]:
+    if headers is not None:
+        if isinstance(headers, Mapping):
+            return {
+                name: value
+                for name, value in headers.items()
+                if _valid_header(name, value, "the headers argument")
+            }
+        logger.warning("Ignored OTLP headers %r: not a mapping of str to str", headers)
+    found = _environment(environ, "HEADERS")
+    return _parse_headers(found[0][1], found[0][0]) if found else {}
+
+
+def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str]) -> float:
+    if timeout is not None:
+        if (
+            isinstance(timeout, (int, float))
+            and not isinstance(timeout, bool)
+            and math.isfinite(timeout)
+            and timeout > 0
+        ):
+            return float(timeout)
+        logger.warning("Ignored OTLP timeout %r: not a positive number of seconds", timeout)
+    for variable, value in _environment(environ, "TIMEOUT"):
+        # The variables hold milliseconds, as an integer.
+        if value.isdigit() and int(value) > 0:
+            return int(value) / 1000.0
+        logger.warning("Ignored %s=%r: not a positive integer of milliseconds", variable, value)
+    return DEFAULT_TIMEOUT_SECONDS
+
+
+def _resolve_compression(compression: Optional[str], environ: Mapping[str, str]) -> str:
+    if compression is not None:
+        if compression in _COMPRESSIONS:
+            return compression
+        logger.warning("Ignored OTLP compression %r: expected 'gzip' or 'none'", compression)
+    for variable, value in _environment(environ, "COMPRESSION"):
+        if value.lower() in _COMPRESSIONS:
+            return value.lower()
+        logger.warning("Ignored %s=%r: expected gzip or none", variable, value)
+    return "none"
+
+
+def _resolve_encoding(encoding: Optional[str], environ: Mapping[str, str]) -> str:
+    if encoding is not None:
+        if encoding in _ENCODINGS:
+            return encoding
+        logger.warning("Ignored OTLP encoding %r: expected 'protobuf' or 'json'", encoding)
+    for variable, value in _environment(environ, "PROTOCOL"):
+        if value in _PROTOCOLS:
+            return _PROTOCOLS[value]
+        logger.warning(
+            "Ignored %s=%r: this exporter speaks http/protobuf and http/json", variable, value
+        )
+    return "protobuf"
+
+
+def _resolve_file(argument: Optional[str], environ: Mapping[str, str], name: str) -> Optional[str]:
+    if argument is not None:
+        if isinstance(argument, str) and argument:
+            return argument
+        logger.warning(
+            "Ignored OTLP %s file %r: not a path", name.lower().replace("_", " "), argument
+        )
+    found = _environment(environ, name)
+    return found[0][1] if found else None
+
+
+def resolve_settings(
+    environ: Mapping[str, str],
+    endpoint: Optional[str] = None,
+    headers: Optional[Mapping[str, str]] = None,
+    timeout: Optional[float] = None,
+    compression: Optional[str] = None,
+    encoding: Optional[str] = None,
+    certificate_file: Optional[str] = None,
+    client_certificate_file: Optional[str] = None,
+    client_key_file: Optional[str] = None,
+) -> ExporterSettings:
+    """The settings from the arguments given, ``environ`` and the defaults."""
+    return ExporterSettings(
+        url=_resolve_url(endpoint, environ),
+        headers=_resolve_headers(headers, environ),
+        timeout=_resolve_timeout(timeout, environ),
+        compression=_resolve_compression(compression, environ),
+        encoding=_resolve_encoding(encoding, environ),
+        certificate_file=_resolve_file(certificate_file, environ, "CERTIFICATE"),
+        client_certificate_file=_resolve_file(
+            client_certificate_file, environ, "CLIENT_CERTIFICATE"
+        ),
+        client_key_file=_resolve_file(client_key_file, environ, "CLIENT_KEY"),
+    )

@@ -1,0 +1,119 @@
+"""How SDK spans map onto OTLP: grouping, ids, kinds, status and trace state.
+
+Both encoders (protobuf and JSON) walk the groups made here and ask these
+functions for each field whose OTLP form differs from the span's, so the two
+wire formats cannot disagree on the mapping.
+
+Status mapping. The v0.3 API has the canonical (gRPC) codes; OTLP has
+``UNSET``, ``OK`` and ``ERROR``:
+
+* no status (a span that has not ended): ``UNSET``, no message;
+* ``OK``: ``STATUS_CODE_OK``, no message (OTLP keeps messages for errors);
+* any other code: ``STATUS_CODE_ERROR`` with the description as the
+  message, or the code's name (``"DEADLINE_EXCEEDED"``) when there is no
+  description, so the kind of error is not lost.
+"""
+
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from opentelemetry import trace as trace_api
+from opentelemetry.trace.status import Status, StatusCanonicalCode
+
+from ...instrumentation import InstrumentationInfo
+from ...span import Span
+from ....resources import Resource
+
+__all__ = [
+    "STATUS_CODE_ERROR",
+    "STATUS_CODE_OK",
+    "ScopeGroup",
+    "ResourceGroup",
+    "group_spans",
+    "otlp_kind",
+    "otlp_status",
+    "parent_span_id",
+    "trace_state_header",
+]
+
+#: OTLP ``Status.StatusCode`` values (``STATUS_CODE_UNSET`` is 0, never sent).
+STATUS_CODE_OK = 1
+STATUS_CODE_ERROR = 2
+
+# The API's SpanKind starts at INTERNAL = 0; OTLP reserves 0 for UNSPECIFIED.
+_OTLP_KINDS = {kind: kind.value + 1 for kind in trace_api.SpanKind}
+
+#: Spans of one instrumentation scope (``None``: unknown scope).
+ScopeGroup = Tuple[Optional[InstrumentationInfo], List[Span]]
+#: A resource and its spans, by scope.
+ResourceGroup = Tuple[Resource, List[ScopeGroup]]
+
+
+def group_spans(spans: Sequence[Span]) -> List[ResourceGroup]:
+    """``spans`` grouped by resource, then by instrumentation scope.
+
+    Groups keep the order in which their first span appears, and spans keep
+    their order within a group. Equal resources held by different objects
+    share one group.
+    """
+    resources: List[Resource] = []
+    scopes_by_resource: List[Dict[Optional[InstrumentationInfo], List[Span]]] = []
+    # Resource hashing sorts its labels, so spans are matched to a group by
+    # the identity of their resource object first: spans of one source share it.
+    index_by_id: Dict[int, int] = {}
+    for span in spans:
+        resource = span.resource
+        index = index_by_id.get(id(resource))
+        if index is None:
+            index = _index_of_equal(resources, resource)
+            if index is None:
+                index = len(resources)
+                resources.append(resource)
+                scopes_by_resource.append({})
+            index_by_id[id(resource)] = index
+        scopes = scopes_by_resource[index]
+        scope = span.instrumentation_info
+        scope_spans = scopes.get(scope)
+        if scope_spans is None:
+            scope_spans = scopes[scope] = []
+        scope_spans.append(span)
+    return [
+        (resource, list(scopes.items())) for resource, scopes in zip(resources, scopes_by_resource)
+    ]
+
+
+def _index_of_equal(resources: List[Resource], resource: Resource) -> Optional[int]:
+    for index, known in enumerate(resources):
+        if known == resource:
+            return index
+    return None
+
+
+def otlp_kind(kind: trace_api.SpanKind) -> int:
+    """The OTLP ``SpanKind`` number: INTERNAL=1, SERVER=2, CLIENT=3, PRODUCER=4, CONSUMER=5."""
+    return _OTLP_KINDS.get(kind, 1)
+
+
+def otlp_status(status: Optional[Status]) -> Optional[Tuple[int, str]]:
+    """The OTLP status code and message, or ``None`` for ``UNSET``."""
+    if status is None:
+        return None
+    code = status.canonical_code
+    if code is StatusCanonicalCode.OK:
+        return STATUS_CODE_OK, ""
+    return STATUS_CODE_ERROR, status.description or code.name
+
+
+def parent_span_id(span: Span) -> Optional[int]:
+    """The span id of the span's parent, or ``None`` for a root span."""
+    parent = span.parent
+    if parent is None:
+        return None
+    context = parent if isinstance(parent, trace_api.SpanContext) else parent.get_context()
+    return context.span_id if context.span_id else None
+
+
+def trace_state_header(trace_state: Mapping[str, str]) -> str:
+    """The W3C ``tracestate`` header form: ``"key1=value1,key2=value2"``."""
+    if not trace_state:
+        return ""
+    return ",".join(key + "=" + value for key, value in trace_state.items())

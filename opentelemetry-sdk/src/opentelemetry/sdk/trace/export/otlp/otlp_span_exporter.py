@@ -1,0 +1,188 @@
+"""Send spans to any OTLP/HTTP backend, with the standard library alone."""
+
+import logging
+import os
+from typing import Callable, Mapping, NamedTuple, Optional, Sequence, Tuple
+
+from ...._error_handler import report_failure
+from ...span import Span
+from ..span_exporter import SpanExporter, SpanExportResult
+from . import _json_encoding, _protobuf_encoding
+from ._environment import resolve_settings
+from ._http_sender import HTTPSender, tls_context
+
+__all__ = ["OTLPSpanExporter"]
+
+logger = logging.getLogger(__name__)
+
+
+class _Encoding(NamedTuple):
+    content_type: str
+    encode_request: Callable[[Sequence[Span]], bytes]
+    decode_partial_success: Callable[[bytes], Optional[Tuple[int, str]]]
+    decode_error_message: Callable[[bytes], str]
+
+
+_ENCODINGS = {
+    "protobuf": _Encoding(
+        "application/x-protobuf",
+        _protobuf_encoding.encode_request,
+        _protobuf_encoding.decode_partial_success,
+        _protobuf_encoding.decode_error_message,
+    ),
+    "json": _Encoding(
+        "application/json",
+        _json_encoding.encode_request,
+        _json_encoding.decode_partial_success,
+        _json_encoding.decode_error_message,
+    ),
+}
+
+
+class OTLPSpanExporter(SpanExporter):
+    """An exporter that POSTs spans to an OTLP/HTTP endpoint: a Collector, Jaeger, Tempo...
+
+    Each export is one ``ExportTraceServiceRequest`` to ``<endpoint>/v1/traces``,
+    with the spans grouped by resource and instrumentation scope, in binary
+    protobuf (``application/x-protobuf``) or OTLP/JSON (``application/json``).
+    The encoders are written by hand: the exporter needs nothing outside the
+    standard library. Pair it with the batch processor in production; every
+    export is a network round trip.
+
+    :param endpoint: The base URL, ``http://`` or ``https://``; ``/v1/traces``
+        is appended. Default: ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`` (used as
+        given, path included), else ``OTEL_EXPORTER_OTLP_ENDPOINT`` (a base
+        URL), else ``http://localhost:4318``.
+    :param headers: Extra request headers, such as an API key. Default:
+        ``OTEL_EXPORTER_OTLP_TRACES_HEADERS``, else ``OTEL_EXPORTER_OTLP_HEADERS``,
+        as ``key1=value1,key2=value2`` with percent-encoded values.
+    :param timeout: The most one export may take, retries included, in
+        seconds. Default: ``OTEL_EXPORTER_OTLP_TRACES_TIMEOUT``, else
+        ``OTEL_EXPORTER_OTLP_TIMEOUT`` (both in milliseconds), else 10 s.
+    :param compression: ``"gzip"`` or ``"none"``. Default:
+        ``OTEL_EXPORTER_OTLP_TRACES_COMPRESSION``, else
+        ``OTEL_EXPORTER_OTLP_COMPRESSION``, else ``"none"``.
+    :param encoding: ``"protobuf"`` or ``"json"``. Default:
+        ``OTEL_EXPORTER_OTLP_TRACES_PROTOCOL``, else ``OTEL_EXPORTER_OTLP_PROTOCOL``
+        (``http/protobuf`` or ``http/json``), else ``"protobuf"``.
+    :param certificate_file: PEM file of the CA certificates that verify an
+        ``https`` server, instead of the system's. Default:
+        ``OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE``, else ``OTEL_EXPORTER_OTLP_CERTIFICATE``.
+    :param client_certificate_file: PEM file of a client certificate, for
+        mutual TLS. Default: ``OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE``,
+        else ``OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE``.
+    :param client_key_file: PEM file of that certificate's private key, if
+        not in the certificate file. Default: ``OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY``,
+        else ``OTEL_EXPORTER_OTLP_CLIENT_KEY``.
+
+    An invalid argument or variable is logged as a warning and the next
+    source is used; the constructor never raises for bad configuration.
+
+    Delivery. One connection is kept open and reused. Responses 429, 502, 503
+    and 504 and network errors are retried with exponential backoff and
+    jitter, or after the delay the server's ``Retry-After`` asks for, as long
+    as the retry starts within ``timeout``; then the export returns
+    ``FAILED_RETRYABLE``. Any other error response returns
+    ``FAILED_NOT_RETRYABLE`` at once and logs the server's message. A
+    response that accepts the request but rejects some spans (a partial
+    success) returns ``SUCCESS`` and logs how many were rejected and why:
+    resending them would fail the same way. Failures are logged as warnings,
+    each distinct message at most once a minute.
+
+    Mapping. Span kinds become OTLP kinds (INTERNAL=1 ... CONSUMER=5); the
+    ``OK`` status becomes ``STATUS_CODE_OK``; any other canonical code becomes
+    ``STATUS_CODE_ERROR`` with the description as message (the code's name
+    when there is no description); the resource's labels become the
+    resource's attributes; the tracer's instrumentation name and version
+    become the instrumentation scope; trace state is sent in its W3C header
+    form; the trace flags go in ``flags``. Integers past the signed 64-bit
+    range are sent as decimal strings. An attribute value OTLP cannot hold
+    (possible only in spans built outside the SDK's checks) is left out and counted
+    in the dropped attributes.
+
+    .. versionadded:: 0.3
+    """
+
+    def __init__(
+        self,
+        endpoint: Optional[str] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        timeout: Optional[float] = None,
+        compression: Optional[str] = None,
+        encoding: Optional[str] = None,
+        certificate_file: Optional[str] = None,
+        client_certificate_file: Optional[str] = None,
+        client_key_file: Optional[str] = None,
+    ) -> None:
+        settings = resolve_settings(
+            os.environ,
+            endpoint=endpoint,
+            headers=headers,
+            timeout=timeout,
+            compression=compression,
+            encoding=encoding,
+            certificate_file=certificate_file,
+            client_certificate_file=client_certificate_file,
+            client_key_file=client_key_file,
+        )
+        self._url = settings.url
+        self._encoding_name = settings.encoding
+        self._encoding = _ENCODINGS[settings.encoding]
+        tls = None
+        if settings.url.startswith("https:"):
+            tls = tls_context(
+                settings.certificate_file,
+                settings.client_certificate_file,
+                settings.client_key_file,
+            )
+        self._sender = HTTPSender(
+            settings.url,
+            settings.headers,
+            settings.timeout,
+            settings.compression,
+            self._encoding.content_type,
+            tls,
+            self._encoding.decode_error_message,
+        )
+        self._shut_down = False
+
+    def export(self, spans: Sequence[Span]) -> SpanExportResult:
+        """Send ``spans`` in one request; see the class for how failures map to results."""
+        if self._shut_down:
+            return SpanExportResult.FAILED_NOT_RETRYABLE
+        if not spans:
+            return SpanExportResult.SUCCESS
+        body = self._encoding.encode_request(spans)
+        result, response = self._sender.send(body, len(spans))
+        if result is SpanExportResult.SUCCESS and response:
+            self._log_partial_success(response, len(spans))
+        return result
+
+    def _log_partial_success(self, response: bytes, span_count: int) -> None:
+        try:
+            partial = self._encoding.decode_partial_success(response)
+        except ValueError:
+            logger.debug("Ignored an unreadable success response from %s", self._url, exc_info=True)
+            return
+        if partial is not None:
+            rejected, message = partial
+            report_failure(
+                logger,
+                "%s rejected %d of %d spans: %s",
+                self._url,
+                rejected,
+                span_count,
+                message or "no reason given",
+            )
+
+    def shutdown(self) -> None:
+        """Close the connection; exports fail at once from now on.
+
+        An export in progress on another thread stops retrying, and this
+        waits for its request in flight, at most the timeout.
+        """
+        self._shut_down = True
+        self._sender.close()
+
+    def __repr__(self) -> str:
+        return "OTLPSpanExporter(url={!r}, encoding={!r})".format(self._url, self._encoding_name)
