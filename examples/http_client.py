@@ -12,12 +12,9 @@ import sys
 import urllib.request
 
 from opentelemetry import propagators, trace
-from opentelemetry.sdk.trace import TracerSource
-from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleExportSpanProcessor
+from example_tracing import configure_tracing
 
-trace.set_preferred_tracer_source_implementation(lambda T: TracerSource())
-trace.tracer_source().add_span_processor(SimpleExportSpanProcessor(ConsoleSpanExporter()))
-tracer = trace.get_tracer(__name__)
+tracer = configure_tracing("example-http-client")
 
 
 def set_header(request, name, value):

@@ -8,19 +8,18 @@ terminal::
 
 Each process prints its spans as they end. The server's span has the
 client's trace id, and its parent is the client's span: one trace across two
-processes, carried by the W3C ``traceparent`` header.
+processes, carried by the W3C ``traceparent`` header. With
+``OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318`` set for both, the spans
+also reach the OpenTelemetry Collector there (see ``example_tracing.py``).
 """
 
 import argparse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from opentelemetry import propagators, trace
-from opentelemetry.sdk.trace import TracerSource
-from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleExportSpanProcessor
+from example_tracing import configure_tracing
 
-trace.set_preferred_tracer_source_implementation(lambda T: TracerSource())
-trace.tracer_source().add_span_processor(SimpleExportSpanProcessor(ConsoleSpanExporter()))
-tracer = trace.get_tracer(__name__)
+tracer = configure_tracing("example-http-server")
 
 
 def get_header(headers, name):
