@@ -15,7 +15,6 @@ misconfiguration must not stop the application.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
@@ -63,6 +62,8 @@ def _environment_choice(api_type: Type[_T]) -> Tuple[str, str]:
 
 def _import_factory(spec: str) -> ImplementationFactory[Any]:
     """The callable ``module`` or ``module:attribute`` names."""
+    import importlib  # here, not at the top: only this rare path needs it, and import time counts
+
     module_name, _, attribute = spec.partition(":")
     module = importlib.import_module(module_name.strip())
     return getattr(module, attribute.strip() or "get_opentelemetry_implementation")  # type: ignore[no-any-return]
