@@ -5,13 +5,19 @@ asyncio task is invisible to the others, a new task starts with a copy of its
 creator's values, and nothing needs a lock.
 """
 
+from __future__ import annotations
+
 import contextvars
 import threading
-from typing import Any, Callable, Dict, TypeVar
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = ["AsyncRuntimeContext"]
-
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class _Slot:

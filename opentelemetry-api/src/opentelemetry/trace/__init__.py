@@ -8,8 +8,9 @@ variable ``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE`` (see
 :mod:`opentelemetry.util.loader`).
 """
 
+from __future__ import annotations
+
 import threading
-from typing import Callable, Optional, Type
 
 from ..util import loader
 from .span import INVALID_SPAN, DefaultSpan, Event, Link, Span, SpanKind
@@ -23,7 +24,32 @@ from .span_context import (
     format_trace_id,
 )
 from .trace_state import TraceState
-from .tracer import DefaultTracer, DefaultTracerSource, ParentSpan, Tracer, TracerSource
+from .tracer import DefaultTracer, DefaultTracerSource, Tracer, TracerSource
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Optional, Type
+
+    from .tracer import ParentSpan
+
+    #: Builds the tracer source; called once with :class:`TracerSource`.
+    TracerSourceFactory = Callable[[Type[TracerSource]], TracerSource]
+else:
+
+    def __getattr__(name: str) -> object:
+        # The public aliases need typing, which is slow to import: they are
+        # built on first use and kept.
+        if name == "ParentSpan":
+            from .tracer import ParentSpan as alias
+        elif name == "TracerSourceFactory":
+            from typing import Callable, Type
+
+            alias = Callable[[Type[TracerSource]], TracerSource]
+        else:
+            raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
+        globals()[name] = alias
+        return alias
 
 __all__ = [
     "DefaultSpan",
@@ -49,9 +75,6 @@ __all__ = [
     "set_preferred_tracer_source_implementation",
     "tracer_source",
 ]
-
-#: Builds the tracer source; called once with :class:`TracerSource`.
-TracerSourceFactory = Callable[[Type[TracerSource]], TracerSource]
 
 _TRACER_SOURCE: Optional[TracerSource] = None
 _TRACER_SOURCE_FACTORY: Optional[TracerSourceFactory] = None

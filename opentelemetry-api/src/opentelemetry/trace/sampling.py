@@ -5,13 +5,20 @@ carried in the span context's sampled flag, so the services a trace crosses
 agree on it.
 """
 
+from __future__ import annotations
+
 import logging
 import types as _pytypes
-from typing import Mapping, Optional, Sequence
 
-from ..util import types
 from .span import Link
 from .span_context import SpanContext
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Mapping, Optional, Sequence
+
+    from ..util import types
 
 __all__ = [
     "ALWAYS_OFF",

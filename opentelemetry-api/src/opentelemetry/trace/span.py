@@ -1,12 +1,19 @@
 """Spans as the API sees them: the interface, the no-op span, links and events."""
 
+from __future__ import annotations
+
 import enum
 import types as _pytypes
-from typing import Mapping, Optional, Type
 
-from ..util import types
 from .span_context import INVALID_SPAN_CONTEXT, SpanContext
 from .status import Status
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Mapping, Optional, Type
+
+    from ..util import types
 
 __all__ = ["DefaultSpan", "Event", "INVALID_SPAN", "Link", "Span", "SpanKind"]
 

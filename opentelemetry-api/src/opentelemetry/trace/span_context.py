@@ -1,8 +1,13 @@
 """The identity of a span that crosses process boundaries."""
 
-from typing import Any, Optional
+from __future__ import annotations
 
 from .trace_state import TraceState
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 __all__ = [
     "INVALID_SPAN_CONTEXT",

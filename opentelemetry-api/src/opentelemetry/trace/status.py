@@ -1,7 +1,13 @@
 """The outcome of the operation a span represents."""
 
+from __future__ import annotations
+
 import enum
-from typing import Any, Optional
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 __all__ = ["Status", "StatusCanonicalCode"]
 

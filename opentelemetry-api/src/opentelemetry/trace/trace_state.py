@@ -7,9 +7,16 @@ the tracestate Field". :meth:`TraceState.from_header` and
 parsed and written, for every propagator that carries ``tracestate``.
 """
 
+from __future__ import annotations
+
 import logging
 import re
-from typing import Any, Iterable, Iterator, Mapping, Optional, Tuple, Union
+from collections.abc import Mapping
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Iterator, Optional, Tuple, Union
 
 __all__ = ["TraceState"]
 

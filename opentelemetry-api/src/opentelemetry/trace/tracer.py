@@ -1,17 +1,34 @@
 """Tracers create spans; tracer sources hand out tracers. Both no-op here."""
 
-import types as _pytypes
-from typing import ContextManager, Optional, Sequence, Type, Union
+from __future__ import annotations
 
-from ..util import types
 from .span import INVALID_SPAN, DefaultSpan, Link, Span, SpanKind
 from .span_context import INVALID_SPAN_CONTEXT, SpanContext
 
-__all__ = ["DefaultTracer", "DefaultTracerSource", "ParentSpan", "Tracer", "TracerSource"]
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import types as _pytypes
+    from typing import ContextManager, Optional, Sequence, Type, Union
 
-#: What may be given as a span's parent: a local span, a remote span's
-#: context, or ``None`` for a new trace.
-ParentSpan = Optional[Union[Span, SpanContext]]
+    from ..util import types
+
+    #: What may be given as a span's parent: a local span, a remote span's
+    #: context, or ``None`` for a new trace.
+    ParentSpan = Optional[Union[Span, SpanContext]]
+else:
+
+    def __getattr__(name: str) -> object:
+        # The public alias ParentSpan needs typing, which is slow to import:
+        # it is built on first use and kept.
+        if name != "ParentSpan":
+            raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
+        from typing import Optional, Union
+
+        alias = globals()[name] = Optional[Union[Span, SpanContext]]
+        return alias
+
+__all__ = ["DefaultTracer", "DefaultTracerSource", "ParentSpan", "Tracer", "TracerSource"]
 
 
 class Tracer:

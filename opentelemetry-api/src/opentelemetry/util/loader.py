@@ -13,22 +13,39 @@ returns the wrong type) is logged and the no-op is used: a tracing
 misconfiguration must not stop the application.
 """
 
-import importlib
+from __future__ import annotations
+
 import logging
 import os
 import sys
-from typing import Any, Callable, Optional, Tuple, Type, TypeVar
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Tuple, Type, TypeVar
+
+    _T = TypeVar("_T")
+
+    #: Called with the API type, returns the instance to use.
+    ImplementationFactory = Callable[[Type[_T]], _T]
+else:
+
+    def __getattr__(name: str) -> object:
+        # The public alias ImplementationFactory needs typing, which is slow
+        # to import: it is built on first use and kept.
+        if name != "ImplementationFactory":
+            raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
+        from typing import Callable, Type, TypeVar
+
+        _T = TypeVar("_T")
+        alias = globals()[name] = Callable[[Type[_T]], _T]
+        return alias
 
 __all__ = ["ENV_PREFIX", "ImplementationFactory", "load_implementation"]
 
 logger = logging.getLogger(__name__)
 
 ENV_PREFIX = "OPENTELEMETRY_PYTHON_IMPLEMENTATION_"
-
-_T = TypeVar("_T")
-
-#: Called with the API type, returns the instance to use.
-ImplementationFactory = Callable[[Type[_T]], _T]
 
 
 def _environment_choice(api_type: Type[_T]) -> Tuple[str, str]:
@@ -43,8 +60,10 @@ def _environment_choice(api_type: Type[_T]) -> Tuple[str, str]:
     return "", ""
 
 
-def _import_factory(spec: str) -> "ImplementationFactory[Any]":
+def _import_factory(spec: str) -> ImplementationFactory[Any]:
     """The callable ``module`` or ``module:attribute`` names."""
+    import importlib  # here, not at the top: only this rare path needs it, and import time counts
+
     module_name, _, attribute = spec.partition(":")
     module = importlib.import_module(module_name.strip())
     return getattr(module, attribute.strip() or "get_opentelemetry_implementation")  # type: ignore[no-any-return]

@@ -6,11 +6,17 @@ time (with its traceback, for an exception), then at most once a minute with
 the number of repeats left out in between.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 import threading
 import time
-from typing import Any, Dict, List, Optional
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 __all__ = ["report_exception", "report_failure"]
 

@@ -4,8 +4,15 @@ Every span of a :class:`~opentelemetry.sdk.trace.TracerSource` carries that
 source's resource, so exporters can tell backends where spans come from.
 """
 
+from __future__ import annotations
+
 import logging
-from typing import Any, Dict, Mapping, Optional
+from collections.abc import Mapping
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
 
 __all__ = ["Resource"]
 

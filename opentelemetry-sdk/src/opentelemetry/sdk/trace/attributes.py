@@ -9,10 +9,17 @@ stored as the plain type. Keys are non-empty ``str``. Anything else is
 dropped with a warning: bad input must never raise.
 """
 
-import logging
-from typing import Any, Dict, List, Mapping, Optional
+from __future__ import annotations
 
-from opentelemetry.util import types
+import logging
+from collections.abc import Mapping
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
+
+    from opentelemetry.util import types
 
 __all__ = ["SCALAR_TYPES", "clean_attribute_key", "clean_attribute_value", "clean_attributes"]
 

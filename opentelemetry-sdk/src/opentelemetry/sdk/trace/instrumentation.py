@@ -1,6 +1,11 @@
 """Which library produced a span."""
 
-from typing import Any
+from __future__ import annotations
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["InstrumentationInfo"]
 

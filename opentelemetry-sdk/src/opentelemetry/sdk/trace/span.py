@@ -1,16 +1,18 @@
 """The recording span: what a sampled operation collects until it ends."""
 
+from __future__ import annotations
+
 import collections
 import contextvars
 import logging
 import os
 import threading
 import types as _pytypes
-from typing import Any, Deque, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
+from collections.abc import Mapping
 
 from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import Status, StatusCanonicalCode
-from opentelemetry.util import ns_to_iso_str, time_ns, types
+from opentelemetry.util import ns_to_iso_str, time_ns
 
 from .._error_handler import report_exception
 from ..resources import Resource
@@ -23,6 +25,13 @@ from .attributes import (
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
 from .span_processor import SpanProcessor
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Deque, Dict, List, Optional, Sequence, Tuple, Type, Union
+
+    from opentelemetry.util import types
 
 __all__ = ["Span", "reset_current_span"]
 

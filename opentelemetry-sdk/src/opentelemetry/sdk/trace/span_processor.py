@@ -1,13 +1,16 @@
 """Span processors: the hooks through which started and ended spans flow."""
 
+from __future__ import annotations
+
 import logging
 import threading
 import time
-import typing
 
 from .._error_handler import report_exception
 
-if typing.TYPE_CHECKING:
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     from .span import Span
 
 __all__ = ["MultiSpanProcessor", "SpanProcessor"]

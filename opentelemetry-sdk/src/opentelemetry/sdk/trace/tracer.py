@@ -1,21 +1,27 @@
 """The SDK tracer: starts recording spans and tracks the current one."""
 
-import contextvars
+from __future__ import annotations
+
 import logging
-import types as _pytypes
-import typing
-from typing import Any, ContextManager, Mapping, Optional, Sequence, Type
+from collections.abc import Mapping
 
 from opentelemetry import trace as trace_api
 from opentelemetry.trace import sampling
-from opentelemetry.util import types
 
 from .._error_handler import report_exception
 from .ids import generate_span_id, generate_trace_id, random_bits
 from .instrumentation import InstrumentationInfo
 from .span import Span, reset_current_span
 
-if typing.TYPE_CHECKING:
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import contextvars
+    import types as _pytypes
+    from typing import Any, ContextManager, Optional, Sequence, Type
+
+    from opentelemetry.util import types
+
     from .tracer_source import TracerSource
 
 __all__ = ["Tracer"]

@@ -1,11 +1,12 @@
 """The SDK tracer source: configuration shared by all its tracers."""
 
+from __future__ import annotations
+
 import atexit
 import functools
 import logging
 import threading
 import weakref
-from typing import Callable, Optional
 
 from opentelemetry import trace as trace_api
 from opentelemetry.context import Context
@@ -16,6 +17,11 @@ from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
 from .span_processor import MultiSpanProcessor, SpanProcessor
 from .tracer import Tracer
+
+# typing is imported for the type checker only: it is slow to import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Optional
 
 __all__ = ["TracerSource"]
 
