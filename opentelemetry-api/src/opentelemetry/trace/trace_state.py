@@ -31,6 +31,14 @@ _MEMBER_PATTERN = re.compile("(" + _KEY + ")=(" + _VALUE + r")\Z")
 
 #: The W3C limit on list members.
 MAX_ENTRIES = 32
+# The common header, as this module writes it: 1 to 32 members, no empty
+# members and no whitespace around them. One match validates all of it, in
+# time linear in its length: a key cannot hold "=" nor a value ",", so each
+# member can end in only one place and backtracking stays inside it.
+_CANONICAL_MEMBER = _KEY + "=" + _VALUE
+_CANONICAL_HEADER_PATTERN = re.compile(
+    _CANONICAL_MEMBER + "(?:," + _CANONICAL_MEMBER + "){0,%d}\\Z" % (MAX_ENTRIES - 1)
+)
 # The longest valid list-member: a 256-character key, "=", a 256-character
 # value. Longer members are rejected before any regular expression runs.
 _MAX_MEMBER_LENGTH = 256 + 1 + 256
@@ -111,6 +119,26 @@ class TraceState(Mapping[str, str]):
         if type(header) is not str:
             logger.debug("Ignored tracestate: header value %.100r is not a str", header)
             return _EMPTY
+        # The usual header, as to_header writes it, is validated whole by one
+        # match (which needs no length test first: it stops within 32 maximal
+        # members); anything else takes the member-by-member path below.
+        if _CANONICAL_HEADER_PATTERN.match(header) is not None:
+            entries: "dict[str, str]" = {}
+            members = header.split(",")
+            for member in members:
+                key, _, value = member.partition("=")
+                entries[key] = value
+            if len(entries) == len(members):  # else a key repeats
+                # Built directly: __init__ would validate every entry again.
+                trace_state = cls.__new__(cls)
+                trace_state._entries = entries
+                trace_state._header = header
+                return trace_state
+        return cls._from_any_header(header)
+
+    @classmethod
+    def _from_any_header(cls, header: str) -> "TraceState":
+        """:meth:`from_header` of one combined header, member by member."""
         if len(header) > _MAX_HEADER_LENGTH:
             logger.debug("Ignored tracestate: %d characters", len(header))
             return _EMPTY
