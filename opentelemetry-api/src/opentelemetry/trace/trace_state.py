@@ -119,9 +119,11 @@ class TraceState(Mapping[str, str]):
         if type(header) is not str:
             logger.debug("Ignored tracestate: header value %.100r is not a str", header)
             return _EMPTY
+        if len(header) > _MAX_HEADER_LENGTH:
+            logger.debug("Ignored tracestate: %d characters", len(header))
+            return _EMPTY
         # The usual header, as to_header writes it, is validated whole by one
-        # match (which needs no length test first: it stops within 32 maximal
-        # members); anything else takes the member-by-member path below.
+        # match; anything else takes the member-by-member path.
         if _CANONICAL_HEADER_PATTERN.match(header) is not None:
             entries: "dict[str, str]" = {}
             members = header.split(",")
@@ -138,10 +140,7 @@ class TraceState(Mapping[str, str]):
 
     @classmethod
     def _from_any_header(cls, header: str) -> "TraceState":
-        """:meth:`from_header` of one combined header, member by member."""
-        if len(header) > _MAX_HEADER_LENGTH:
-            logger.debug("Ignored tracestate: %d characters", len(header))
-            return _EMPTY
+        """:meth:`from_header` of one combined header of bounded length, member by member."""
         entries: "dict[str, str]" = {}
         for member in header.split(","):
             member = member.strip(_OWS)

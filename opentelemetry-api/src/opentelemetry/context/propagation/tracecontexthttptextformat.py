@@ -45,8 +45,8 @@ _VERSION_00_LENGTH = 55
 # the Recommendation lets parsers "disallow prohibitively large headers".
 _MAX_TRACEPARENT_LENGTH = 512
 _OWS = " \t"
-# What nearly every request carries: exactly version 00. This one
-# fixed-length match stands in for the general path's strip, length and
+# What nearly every request carries: exactly version 00. On a value of that
+# length, this one match stands in for the general path's strip, pattern and
 # version tests; anything it rejects, or with an all-zero id, takes the
 # general path, whose verdict and log messages are the rule.
 _VERSION_00_PATTERN = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]([0-9a-f])")
@@ -142,13 +142,15 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 if single_value is None:
                     return INVALID_SPAN_CONTEXT
                 value = single_value
-            match = _VERSION_00_PATTERN.fullmatch(value)
+            match = (
+                _VERSION_00_PATTERN.fullmatch(value) if len(value) == _VERSION_00_LENGTH else None
+            )
             if match is not None:
                 trace_id_hex, span_id_hex, last_flags_digit = match.groups()
                 trace_id = int(trace_id_hex, 16)
                 span_id = int(span_id_hex, 16)
                 options = _OPTIONS_BY_LAST_FLAGS_DIGIT[last_flags_digit]
-            if match is None or not trace_id or not span_id:
+            if match is None or not trace_id or not span_id:  # the general rules decide
                 parsed = _parse_traceparent(value)
                 if parsed is None:
                     return INVALID_SPAN_CONTEXT
