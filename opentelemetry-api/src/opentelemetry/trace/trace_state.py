@@ -40,7 +40,7 @@ _CANONICAL_HEADER_PATTERN = re.compile(
     _CANONICAL_MEMBER + "(?:," + _CANONICAL_MEMBER + "){0,%d}\\Z" % (MAX_ENTRIES - 1)
 )
 # The longest valid list-member: a 256-character key, "=", a 256-character
-# value. Longer members are rejected before any regular expression runs.
+# value. Longer members are rejected before the member pattern runs.
 _MAX_MEMBER_LENGTH = 256 + 1 + 256
 # The longest combined header parsed at all. 32 maximal members with their
 # commas take 16,447 characters; the rest allows generous optional
@@ -131,7 +131,8 @@ class TraceState(Mapping[str, str]):
                 key, _, value = member.partition("=")
                 entries[key] = value
             if len(entries) == len(members):  # else a key repeats
-                # Built directly: __init__ would validate every entry again.
+                # Built directly: __init__ would validate every entry again,
+                # and the header is already the one to_header would write.
                 trace_state = cls.__new__(cls)
                 trace_state._entries = entries
                 trace_state._header = header
