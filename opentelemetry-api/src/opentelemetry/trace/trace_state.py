@@ -38,8 +38,16 @@ _MEMBER_PATTERN = re.compile("(" + _KEY + ")=(" + _VALUE + r")\Z")
 
 #: The W3C limit on list members.
 MAX_ENTRIES = 32
+# The common header, as this module writes it: 1 to 32 members, no empty
+# members and no whitespace around them. One match validates all of it, in
+# time linear in its length: a key cannot hold "=" nor a value ",", so each
+# member can end in only one place and backtracking stays inside it.
+_CANONICAL_MEMBER = _KEY + "=" + _VALUE
+_CANONICAL_HEADER_PATTERN = re.compile(
+    _CANONICAL_MEMBER + "(?:," + _CANONICAL_MEMBER + "){0,%d}\\Z" % (MAX_ENTRIES - 1)
+)
 # The longest valid list-member: a 256-character key, "=", a 256-character
-# value. Longer members are rejected before any regular expression runs.
+# value. Longer members are rejected before the member pattern runs.
 _MAX_MEMBER_LENGTH = 256 + 1 + 256
 # The longest combined header parsed at all. 32 maximal members with their
 # commas take 16,447 characters; the rest allows generous optional
@@ -121,6 +129,26 @@ class TraceState(Mapping[str, str]):
         if len(header) > _MAX_HEADER_LENGTH:
             logger.debug("Ignored tracestate: %d characters", len(header))
             return _EMPTY
+        # The usual header, as to_header writes it, is validated whole by one
+        # match; anything else takes the member-by-member path.
+        if _CANONICAL_HEADER_PATTERN.match(header) is not None:
+            entries: "dict[str, str]" = {}
+            members = header.split(",")
+            for member in members:
+                key, _, value = member.partition("=")
+                entries[key] = value
+            if len(entries) == len(members):  # else a key repeats
+                # Built directly: __init__ would validate every entry again,
+                # and the header is already the one to_header would write.
+                trace_state = cls.__new__(cls)
+                trace_state._entries = entries
+                trace_state._header = header
+                return trace_state
+        return cls._from_any_header(header)
+
+    @classmethod
+    def _from_any_header(cls, header: str) -> "TraceState":
+        """:meth:`from_header` of one combined header of bounded length, member by member."""
         entries: "dict[str, str]" = {}
         for member in header.split(","):
             member = member.strip(_OWS)

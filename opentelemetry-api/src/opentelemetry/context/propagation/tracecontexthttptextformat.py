@@ -10,7 +10,7 @@ version, trace id, parent (span) id and trace flags, in lower-case hex.
 
 import logging
 import re
-from typing import Optional, Tuple, TypeVar
+from typing import Any, Optional, Tuple, TypeVar
 
 from opentelemetry.trace import (
     INVALID_SPAN_CONTEXT,
@@ -28,6 +28,11 @@ logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
+# Module constants rather than the class attributes on the per-request path:
+# CPython 3.11 looks a class attribute up through an instance slowly.
+_TRACEPARENT = "traceparent"
+_TRACESTATE = "tracestate"
+
 # version "-" trace-id "-" parent-id "-" trace-flags, then the end or a dash
 # (what a higher version may add). Matched at the start of the value only,
 # so it looks at no more than 56 characters whatever the input's length.
@@ -40,15 +45,32 @@ _VERSION_00_LENGTH = 55
 # the Recommendation lets parsers "disallow prohibitively large headers".
 _MAX_TRACEPARENT_LENGTH = 512
 _OWS = " \t"
+# What nearly every request carries: exactly version 00. On a value of that
+# length, this one match stands in for the general path's strip, pattern and
+# version tests; anything it rejects, or with an all-zero id, takes the
+# general path, whose verdict and log messages are the rule.
+_VERSION_00_PATTERN = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]([0-9a-f])")
 # Only the sampled flag is defined; other bits are tolerated on the way in
 # and, as the Recommendation requires, sent as zero.
 _SAMPLED = TraceOptions(TraceOptions.SAMPLED)
 _NOT_SAMPLED = TraceOptions(TraceOptions.DEFAULT)
-_ODD_HEX_DIGITS = "13579bdf"
+# The sampled bit is the low bit of the flags' last hex digit: a lookup
+# costs less than int() on the per-request path.
+_OPTIONS_BY_LAST_FLAGS_DIGIT = {
+    digit: _SAMPLED if int(digit, 16) & TraceOptions.SAMPLED else _NOT_SAMPLED
+    for digit in "0123456789abcdef"
+}
+# Indexed by the sampled bit (the other bits are sent as zero): formatting a
+# constant with % costs half of str.format on the per-request path.
+_TRACEPARENT_FORMATS = ("00-%032x-%016x-00", "00-%032x-%016x-01")
 
 
 def _parse_traceparent(value: str) -> Optional[Tuple[int, int, TraceOptions]]:
-    """Trace id, span id and flags of a ``traceparent`` value; ``None`` if invalid."""
+    """Trace id, span id and flags of a ``traceparent`` value; ``None`` if invalid.
+
+    The general rules, with a log message for every rejection; ``extract``
+    tries ``_VERSION_00_PATTERN`` first, which agrees with them.
+    """
     if len(value) > _MAX_TRACEPARENT_LENGTH:
         logger.debug("Ignored traceparent: %d characters", len(value))
         return None
@@ -70,9 +92,25 @@ def _parse_traceparent(value: str) -> Optional[Tuple[int, int, TraceOptions]]:
     if not trace_id or not span_id:
         logger.debug("Ignored traceparent %r: an all-zero id is invalid", value)
         return None
-    # The sampled bit is the low bit of the last hex digit: a character test
-    # costs less than int() on this per-request path.
-    return trace_id, span_id, _SAMPLED if flags_hex[1] in _ODD_HEX_DIGITS else _NOT_SAMPLED
+    return trace_id, span_id, _OPTIONS_BY_LAST_FLAGS_DIGIT[flags_hex[1]]
+
+
+def _single_value(values: Any) -> Optional[str]:
+    """The one ``traceparent`` a getter returned; ``None`` unless exactly one str."""
+    if not values:
+        return None
+    if isinstance(values, str):  # a getter that returned one value, not a list
+        values = [values]
+    if len(values) != 1:
+        # Two parents cannot both be right: the W3C test suite expects a new
+        # trace.
+        logger.debug("Ignored traceparent: %d header values", len(values))
+        return None
+    value = values[0]
+    if type(value) is not str:
+        logger.debug("Ignored traceparent %.100r: not a str", value)
+        return None
+    return value
 
 
 class TraceContextHTTPTextFormat(HTTPTextFormat):
@@ -90,35 +128,39 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
     ``tracestate`` when the trace state is empty.
     """
 
-    TRACEPARENT_HEADER_NAME = "traceparent"
-    TRACESTATE_HEADER_NAME = "tracestate"
+    TRACEPARENT_HEADER_NAME = _TRACEPARENT
+    TRACESTATE_HEADER_NAME = _TRACESTATE
 
     def extract(self, get_from_carrier: Getter[_T], carrier: _T) -> SpanContext:
         try:
-            values = get_from_carrier(carrier, self.TRACEPARENT_HEADER_NAME)
-            if not values:
-                return INVALID_SPAN_CONTEXT
-            if isinstance(values, str):  # a getter that returned one value, not a list
-                values = [values]
-            if len(values) != 1:
-                # Two parents cannot both be right: the W3C test suite expects
-                # a new trace.
-                logger.debug("Ignored traceparent: %d header values", len(values))
-                return INVALID_SPAN_CONTEXT
-            value = values[0]
-            if type(value) is not str:
-                logger.debug("Ignored traceparent %.100r: not a str", value)
-                return INVALID_SPAN_CONTEXT
-            parsed = _parse_traceparent(value)
-            if parsed is None:
-                return INVALID_SPAN_CONTEXT
-            trace_state = None
-            state_values = get_from_carrier(carrier, self.TRACESTATE_HEADER_NAME)
-            if state_values:
-                if isinstance(state_values, str):
-                    state_values = [state_values]
-                trace_state = TraceState.from_header(state_values)
-            return SpanContext(parsed[0], parsed[1], parsed[2], trace_state)
+            values = get_from_carrier(carrier, _TRACEPARENT)
+            # The usual answer, a list of one str, in three cheap tests.
+            if type(values) is list and len(values) == 1 and type(values[0]) is str:
+                value = values[0]
+            else:
+                single_value = _single_value(values)
+                if single_value is None:
+                    return INVALID_SPAN_CONTEXT
+                value = single_value
+            match = (
+                _VERSION_00_PATTERN.fullmatch(value) if len(value) == _VERSION_00_LENGTH else None
+            )
+            if match is not None:
+                trace_id_hex, span_id_hex, last_flags_digit = match.groups()
+                trace_id = int(trace_id_hex, 16)
+                span_id = int(span_id_hex, 16)
+                options = _OPTIONS_BY_LAST_FLAGS_DIGIT[last_flags_digit]
+            if match is None or not trace_id or not span_id:  # the general rules decide
+                parsed = _parse_traceparent(value)
+                if parsed is None:
+                    return INVALID_SPAN_CONTEXT
+                trace_id, span_id, options = parsed
+            state_values = get_from_carrier(carrier, _TRACESTATE)
+            if not state_values:
+                return SpanContext(trace_id, span_id, options)
+            if isinstance(state_values, str):
+                state_values = [state_values]
+            return SpanContext(trace_id, span_id, options, TraceState.from_header(state_values))
         except Exception:  # a broken getter must not break the request it serves
             logger.warning("Extracting the trace context failed", exc_info=True)
             return INVALID_SPAN_CONTEXT
@@ -130,16 +172,14 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 return
             set_in_carrier(
                 carrier,
-                self.TRACEPARENT_HEADER_NAME,
-                "00-{:032x}-{:016x}-{:02x}".format(
-                    context.trace_id,
-                    context.span_id,
-                    context.trace_options & TraceOptions.SAMPLED,
-                ),
+                _TRACEPARENT,
+                _TRACEPARENT_FORMATS[context.trace_options & _SAMPLED]
+                % (context.trace_id, context.span_id),
             )
-            if context.trace_state:
-                set_in_carrier(
-                    carrier, self.TRACESTATE_HEADER_NAME, context.trace_state.to_header()
-                )
+            # Cached on the immutable trace state, and empty for the empty
+            # state: one call, where testing the mapping first adds a __len__.
+            state_header = context.trace_state.to_header()
+            if state_header:
+                set_in_carrier(carrier, _TRACESTATE, state_header)
         except Exception:  # a broken span or setter must not break the request
             logger.warning("Injecting the trace context failed", exc_info=True)
