@@ -25,7 +25,6 @@ from ._span_mapping import group_spans, otlp_kind, otlp_status, parent_span_id, 
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
-_pack_fixed64 = struct.Struct("<Q").pack
 _pack_fixed32 = struct.Struct("<I").pack
 _pack_double = struct.Struct("<d").pack
 # A fixed64 field with its one-byte tag, and two of them: a span's start and
@@ -125,17 +124,16 @@ _STRING_VALUE_HEADS = [
     _SMALL_VARINTS[size + 2] + b"\x0a" + _SMALL_VARINTS[size] for size in range(126)
 ]
 
-# Encoded ``KeyValue.key`` fields, followed by the tag of ``KeyValue.value``
-# (2) that always comes next, by key, with the KeyValue length such a prefix
-# makes with a string value of 0 bytes: attribute keys repeat across spans.
-# Bounded, so keys made from unbounded data cannot grow it without limit.
+# By key: the prefix of its KeyValues, ``KeyValue.key`` (1) with tag and
+# length and the tag of ``KeyValue.value`` (2) that always follows, and the
+# KeyValue length with an empty string value; attribute keys repeat across
+# spans. Bounded, so keys made from unbounded data cannot grow it without limit.
 _key_prefixes: Dict[str, Tuple[bytes, int]] = {}
 _MAX_CACHED_KEYS = 4096
 
 
 def _key_prefix(key: str) -> Tuple[bytes, int]:
-    """``KeyValue.key`` (field 1) with its tag and length, the tag of ``KeyValue.value``,
-    and the KeyValue length with an empty string value."""
+    """The cache entry of ``key``: its prefix, and the KeyValue length with a value of ``""``."""
     data = _text(key)
     prefix = b"\x0a" + _varint(len(data)) + data + b"\x12"
     entry = (prefix, len(prefix) + 3)  # + value length, string tag, string length
@@ -201,26 +199,26 @@ def _key_values(heads: List[bytes], attributes: Mapping[str, Any], parts: List[b
             if length < 128:  # then size < 126 too: every length is one byte
                 parts += (heads[length], prefix, string_heads[size], data)
                 continue
-            value_field: Optional[bytes] = (
-                b"\x0a" + _varint(size) + data if data else _EMPTY_STRING_VALUE
-            )
+            value_field = b"\x0a" + _varint(size) + data if data else _EMPTY_STRING_VALUE
         elif type(value) is int:
             # Int values repeat (status codes, ports): their field is cached.
-            value_field = _int_values.get(value)
-            if value_field is None:
-                value_field = _int_value(value)
-            length = base - 3 + len(value_field)
+            int_field = _int_values.get(value)
+            if int_field is None:
+                int_field = _int_value(value)
+            length = base - 3 + len(int_field)
             parts += (
+                # heads[0][:1]: the bare tag, for a length past one byte
                 heads[length] if length < 128 else heads[0][:1] + _varint(length),
                 prefix,
-                value_field,
+                int_field,
             )
             continue
         else:
-            value_field = _any_value(value)
-            if value_field is None:
+            encoded = _any_value(value)
+            if encoded is None:
                 skipped += 1
                 continue
+            value_field = encoded
         size = len(value_field)
         value_length = small[size] if size < 128 else _varint(size)
         length = base - 3 + len(value_length) + size
@@ -256,7 +254,9 @@ _EMPTY_TRACE_STATE = trace_api.TraceState.get_default()
 
 def _status_field(status: Status) -> bytes:
     """``Span.status`` (15) with its tag and length."""
-    code, message = otlp_status(status) or (0, "")
+    mapped = otlp_status(status)
+    assert mapped is not None  # only UNSET, no status at all, maps to None
+    code, message = mapped
     status_parts: List[bytes] = []
     _string_field(b"\x12", message, status_parts)  # Status.message = 2
     status_parts.append(b"\x18")  # Status.code = 3
@@ -367,7 +367,8 @@ def encode_request(spans: Sequence[Span]) -> bytes:
     out: List[bytes] = []
     for resource, scopes in group_spans(spans):
         resource_parts: List[bytes] = []
-        _key_values(_RESOURCE_ATTRIBUTES, resource.labels, resource_parts)  # Resource.attributes = 1
+        # Resource.attributes = 1
+        _key_values(_RESOURCE_ATTRIBUTES, resource.labels, resource_parts)
         resource_payload = b"".join(resource_parts)
         resource_spans_header = b"\x0a" + _varint(len(resource_payload)) + resource_payload
         # ResourceSpans.resource = 1; its scope_spans follow, measured below.
