@@ -8,15 +8,20 @@ the timed loop, and ``check()``, run once first to prove the work is real.
 from workload import (
     ATTRIBUTES,
     BATCH_SETTINGS,
+    OTLP_RESOURCE_LABELS,
+    OTLP_SCOPE,
     SPAN_ID,
     TRACE_ID,
     TRACE_STATE,
     TRACEPARENT,
     TRACESTATE,
     NotBuiltYet,
+    check_encoded_batch,
+    record_typical_batch,
 )
 
 from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerSource
 from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -235,3 +240,38 @@ def setup_i(attributes):
                 pass
 
     return run, exporter
+
+
+def _typical_batch():
+    exporter = InMemorySpanExporter()
+    source = TracerSource(shutdown_on_exit=False, resource=Resource(OTLP_RESOURCE_LABELS))
+    source.add_span_processor(SimpleExportSpanProcessor(exporter))
+    record_typical_batch(source.get_tracer(*OTLP_SCOPE), trace.SpanKind.SERVER)
+    return exporter.get_finished_spans()
+
+
+def _encoding_scenario(encode, span_id):
+    spans = _typical_batch()
+
+    def run(iterations):
+        for _ in range(iterations):
+            encode(spans)
+
+    def check():
+        check_encoded_batch(encode(spans), [span_id(span.context.span_id) for span in spans])
+
+    return run, check
+
+
+def setup_k_protobuf():
+    """``run(iterations)`` encodes a batch of ``OTLP_BATCH_SIZE`` spans as OTLP protobuf."""
+    from opentelemetry.sdk.trace.export.otlp._protobuf_encoding import encode_request
+
+    return _encoding_scenario(encode_request, lambda span_id: span_id.to_bytes(8, "big"))
+
+
+def setup_k_json():
+    """``run(iterations)`` encodes a batch of ``OTLP_BATCH_SIZE`` spans as OTLP/JSON."""
+    from opentelemetry.sdk.trace.export.otlp._json_encoding import encode_request
+
+    return _encoding_scenario(encode_request, lambda span_id: b"%016x" % span_id)

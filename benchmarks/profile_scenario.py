@@ -23,7 +23,7 @@ def _profile_here(side, scenario, iterations, sort, limit):
     if scenario == "e":
         run, check = module.setup_e(ATTRIBUTES)
     else:
-        run, check = getattr(module, "setup_" + scenario)()
+        run, check = getattr(module, "setup_" + scenario.replace("-", "_"))()
     check()
     run(max(1, iterations // 10))
     profiler = cProfile.Profile()
@@ -34,9 +34,11 @@ def _profile_here(side, scenario, iterations, sort, limit):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenario", choices="abcdefg")
+    parser.add_argument("scenario", choices=list("abcdefg") + ["k-protobuf", "k-json"])
     parser.add_argument("--side", choices=("ours", "reference"), default="ours")
-    parser.add_argument("--iterations", type=int, default=20_000)
+    parser.add_argument(
+        "--iterations", type=int, default=20_000, help="k: batches of 512 spans, try 20"
+    )
     parser.add_argument("--sort", default="tottime", help="a pstats sort key")
     parser.add_argument("--limit", type=int, default=25, help="rows to print")
     parser.add_argument("--in-child", action="store_true", help=argparse.SUPPRESS)

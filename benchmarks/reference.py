@@ -1,20 +1,27 @@
 """Each scenario on the reference's side (opentelemetry-api/-sdk 1.45 from PyPI).
 
 The same work as ``ours.py``, with the reference's names: TracerProvider,
-SimpleSpanProcessor, BatchSpanProcessor, TraceContextTextMapPropagator.
+SimpleSpanProcessor, BatchSpanProcessor, TraceContextTextMapPropagator, and
+for scenario k the encoder of ``opentelemetry-exporter-otlp-proto-common``
+(it has no JSON encoder, so k-json runs on our side only).
 """
 
 from workload import (
     ATTRIBUTES,
     BATCH_SETTINGS,
+    OTLP_RESOURCE_LABELS,
+    OTLP_SCOPE,
     SPAN_ID,
     TRACE_ID,
     TRACE_STATE,
     TRACEPARENT,
     TRACESTATE,
+    check_encoded_batch,
+    record_typical_batch,
 )
 
 from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
@@ -218,3 +225,24 @@ def setup_i(attributes):
                 pass
 
     return run, exporter
+
+
+def setup_k_protobuf():
+    """``run(iterations)`` encodes a batch of ``OTLP_BATCH_SIZE`` spans as OTLP protobuf."""
+    from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource(OTLP_RESOURCE_LABELS), shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    record_typical_batch(provider.get_tracer(*OTLP_SCOPE), trace.SpanKind.SERVER)
+    spans = exporter.get_finished_spans()
+
+    def run(iterations):
+        for _ in range(iterations):
+            encode_spans(spans).SerializeToString()
+
+    def check():
+        body = encode_spans(spans).SerializeToString()
+        check_encoded_batch(body, [span.context.span_id.to_bytes(8, "big") for span in spans])
+
+    return run, check

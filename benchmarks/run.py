@@ -24,6 +24,12 @@ BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCHMARKS)
 CHILD = os.path.join(BENCHMARKS, "child.py")
 REFERENCE_VERSION = "1.45.2"
+# The reference's OTLP encoder (scenario k) comes with the SDK into the same folder.
+REFERENCE_PACKAGES = (
+    "opentelemetry-api",
+    "opentelemetry-sdk",
+    "opentelemetry-exporter-otlp-proto-common",
+)
 OUR_PATHS = (
     os.path.join(ROOT, "opentelemetry-api", "src"),
     os.path.join(ROOT, "opentelemetry-sdk", "src"),
@@ -42,11 +48,14 @@ class IsolationError(BenchmarkError):
 
 
 class Scenario:
-    """One row of the table: what is measured, how much, and the issue's target."""
+    """One row of the table: what is measured, how much, and the issue's target.
+
+    ``max_ratio`` ``None``: no target, the ratio is for information.
+    """
 
     def __init__(
         self, key, label, unit, iterations, quick_iterations, max_ratio,
-        max_floor_multiple=None, has_floor=False, rounds=3,
+        max_floor_multiple=None, has_floor=False, rounds=3, has_reference=True,
     ):
         self.key = key
         self.label = label
@@ -57,6 +66,7 @@ class Scenario:
         self.max_floor_multiple = max_floor_multiple
         self.has_floor = has_floor
         self.rounds = rounds
+        self.has_reference = has_reference
 
     @property
     def group(self):
@@ -66,6 +76,8 @@ class Scenario:
     def target_text(self):
         if self.key == "h":
             return ">=4x spans/s, drops <= ref"
+        if self.max_ratio is None:
+            return "none"
         text = "<={:.2f}".format(self.max_ratio)
         if self.max_floor_multiple is not None:
             text += ", <={}x floor".format(self.max_floor_multiple)
@@ -93,12 +105,14 @@ SCENARIOS = [
     Scenario("i-plain", "i. memory/span, no attributes", "B/span", 100_000, 5_000, 0.25, rounds=1),
     Scenario("i-attrs", "i. memory/span, 10 attributes", "B/span", 100_000, 5_000, 0.25, rounds=1),
     Scenario("j", "j. import opentelemetry.sdk.trace", "ms", 1, 1, 0.30, rounds=1),
+    Scenario("k-protobuf", "k. OTLP encode, protobuf", "µs/span", 50, 3, None),
+    Scenario("k-json", "k. OTLP encode, JSON", "µs/span", 50, 3, None, has_reference=False),
 ]
 SCENARIO_KEYS = [scenario.key for scenario in SCENARIOS]
 
 
 def select(names):
-    """The scenarios named (``i`` selects both memory rows), in table order."""
+    """The scenarios named (``i`` and ``k`` select both of their rows), in table order."""
     if not names:
         return list(SCENARIOS)
     unknown = set(names) - set(SCENARIO_KEYS) - {s.group for s in SCENARIOS}
@@ -114,6 +128,23 @@ def default_reference_dir(version=REFERENCE_VERSION):
     return os.path.join(BENCHMARKS, ".reference", version)
 
 
+def _requirements(version):
+    return ["{}=={}".format(package, version) for package in REFERENCE_PACKAGES]
+
+
+def reference_installed(target, version=REFERENCE_VERSION):
+    """Whether ``target`` holds a finished install of exactly today's reference packages.
+
+    The marker file lists the requirements installed, so a folder from before
+    a package joined the list (or of another version) is installed afresh.
+    """
+    try:
+        with open(os.path.join(target, _INSTALLED_MARKER)) as marker:
+            return marker.read().split() == _requirements(version)
+    except OSError:
+        return False
+
+
 def install_reference(target, version=REFERENCE_VERSION, env=None):
     """Install the reference into ``target`` unless already there.
 
@@ -121,7 +152,7 @@ def install_reference(target, version=REFERENCE_VERSION, env=None):
     is never used: pip writes into a temporary folder, moved into place when
     it succeeds.
     """
-    if os.path.exists(os.path.join(target, _INSTALLED_MARKER)):
+    if reference_installed(target, version):
         return target, None
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
@@ -129,8 +160,7 @@ def install_reference(target, version=REFERENCE_VERSION, env=None):
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--no-input",
         "--disable-pip-version-check", "--target", staging,
-        "opentelemetry-api=={}".format(version), "opentelemetry-sdk=={}".format(version),
-    ]
+    ] + _requirements(version)
     try:
         completed = subprocess.run(
             command, capture_output=True, text=True, timeout=600, env=env
@@ -148,7 +178,7 @@ def install_reference(target, version=REFERENCE_VERSION, env=None):
     shutil.rmtree(target, ignore_errors=True)
     os.replace(staging, target)
     with open(os.path.join(target, _INSTALLED_MARKER), "w") as marker:
-        marker.write(version + "\n")
+        marker.write("\n".join(_requirements(version)) + "\n")
     return target, None
 
 
@@ -267,7 +297,7 @@ def evaluate(scenario, measured):
     ratio = ours / reference if ours is not None and reference else None
     floor_multiple = ours / floor if ours is not None and floor else None
     checks = {}
-    if ratio is not None:
+    if ratio is not None and scenario.max_ratio is not None:
         checks["ratio"] = ratio <= scenario.max_ratio
         if scenario.key == "h":
             checks["drops"] = _dropped(measured["ours"]) <= _dropped(measured["reference"])
@@ -282,8 +312,13 @@ def evaluate(scenario, measured):
     return {"ratio": ratio, "floor_multiple": floor_multiple, "checks": checks, "pass": passed}
 
 
-def verdict_text(checks):
-    """``pass``, or ``FAIL`` and the checks that failed; ``-`` with nothing to compare."""
+def verdict_text(checks, info=False):
+    """``pass``, or ``FAIL`` and the checks that failed; ``-`` with nothing to compare.
+
+    ``info`` for a scenario with no target (``info=True``).
+    """
+    if info:
+        return "info"
     failed = [name for name, ok in checks.items() if not ok]
     if failed:
         return "FAIL ({})".format(", ".join(failed))
@@ -324,6 +359,8 @@ def _format_value(value, unit):
         return "-"
     if unit == "ms":
         return "{:.1f}".format(value)
+    if unit == "µs/span":
+        return "{:.2f}".format(value)
     return "{:,.0f}".format(value)
 
 
@@ -352,7 +389,7 @@ def table(rows):
             "-" if ratio is None else "{:.3f}".format(ratio),
             "-" if multiple is None else "{:.2f}x".format(multiple),
             scenario.target_text(),
-            verdict_text(verdict["checks"]),
+            verdict_text(verdict["checks"], info=scenario.max_ratio is None),
         ])
     widths = [max(len(row[i]) for row in [header] + lines) for i in range(len(header))]
     rule = "  ".join("=" * width for width in widths)
@@ -393,7 +430,7 @@ def main(argv=None):
     parser.add_argument("--ours-only", action="store_true", help="skip the reference")
     parser.add_argument(
         "--scenario", action="append", metavar="X",
-        help="run only this scenario (a-j; repeatable)",
+        help="run only this scenario (a-k; repeatable)",
     )
     parser.add_argument("--repeats", type=int, help="children per side (default 5, quick 2)")
     parser.add_argument("--output", default=DEFAULT_OUTPUT, help="where to write the JSON")
@@ -410,8 +447,8 @@ def main(argv=None):
 
     reference_dir, reason = None, "--ours-only"
     if not args.ours_only:
-        log("Installing opentelemetry-sdk=={} into {} ...".format(
-            REFERENCE_VERSION, args.reference_dir))
+        log("Installing {} into {} ...".format(
+            ", ".join(_requirements(REFERENCE_VERSION)), args.reference_dir))
         reference_dir, reason = install_reference(args.reference_dir)
         if reference_dir is None:
             print("Reference not available, running our side alone: {}".format(reason))
@@ -420,7 +457,7 @@ def main(argv=None):
     errors = []
     for scenario in scenarios:
         sides = ["ours"]
-        if reference_dir is not None:
+        if reference_dir is not None and scenario.has_reference:
             sides.append("reference")
         if scenario.has_floor:
             sides.append("floor")
@@ -443,7 +480,7 @@ def main(argv=None):
             **machine,
         )
     )
-    print("Reference: opentelemetry-api/-sdk {}{}".format(
+    print("Reference: opentelemetry-api/-sdk/-exporter-otlp-proto-common {}{}".format(
         REFERENCE_VERSION, "" if reference_dir else " (not run: {})".format(reason)))
     print("Best of {} alternating children per side{}.".format(
         repeats, ", --quick" if args.quick else ""))

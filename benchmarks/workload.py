@@ -31,3 +31,36 @@ BATCH_SETTINGS = {
 
 class NotBuiltYet(Exception):
     """A scenario's feature does not exist yet on our side."""
+
+#: Scenario k: one batch as the batch processor hands it to the exporter.
+OTLP_BATCH_SIZE = 512
+OTLP_RESOURCE_LABELS = {"service.name": "shop", "host.name": "web-1"}
+OTLP_SCOPE = ("shop.web", "1.0")
+
+
+def record_typical_batch(tracer, server_kind):
+    """End ``OTLP_BATCH_SIZE`` typical spans: a root, and server spans under it.
+
+    Each server span has five attributes and one event with an attribute.
+    Both APIs name these calls alike, so both sides record the same spans.
+    """
+    with tracer.start_as_current_span("batch"):
+        for number in range(OTLP_BATCH_SIZE - 1):
+            attributes = {
+                "http.method": "GET",
+                "http.url": "http://shop.example/items/{}".format(number),
+                "http.route": "/items/{id}",
+                "http.status_code": 200,
+                "net.peer.port": 51234,
+            }
+            with tracer.start_as_current_span(
+                "GET /items/{id}", kind=server_kind, attributes=attributes
+            ) as span:
+                span.add_event("cache.miss", {"cache.key": "item:{}".format(number)})
+
+
+def check_encoded_batch(body, span_ids):
+    """Assert that an encoded batch holds every span, by its id (bytes, or hex for JSON)."""
+    assert len(span_ids) == OTLP_BATCH_SIZE, len(span_ids)
+    missing = [span_id for span_id in span_ids if span_id not in body]
+    assert not missing, "{} spans missing from the request".format(len(missing))

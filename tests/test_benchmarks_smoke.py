@@ -17,7 +17,8 @@ assert _spec is not None and _spec.loader is not None
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
-FEW = {"h": 200, "i-plain": 50, "i-attrs": 50, "j": 1}
+# Scenario k encodes a batch of 512 spans per iteration.
+FEW = {"h": 200, "i-plain": 50, "i-attrs": 50, "j": 1, "k-protobuf": 2, "k-json": 2}
 TIMED_KEYS = [s.key for s in bench.SCENARIOS if s.key not in FEW]
 FLOOR_KEYS = [s.key for s in bench.SCENARIOS if s.has_floor]
 # What scenarios g and h need on our side (issues 7 and 6); until then they say so.
@@ -74,6 +75,18 @@ def test_attributes_make_retained_spans_bigger():
     assert _ours("i-attrs")["value"] > _ours("i-plain")["value"]
 
 
+@pytest.mark.parametrize("key", ["k-protobuf", "k-json"])
+def test_otlp_encoding_scenario_reports_microseconds_per_span(key):
+    result = _ours(key)
+    assert result["status"] == "ok"
+    # A whole batch per iteration, divided down to one span: far below a second.
+    assert 0 < result["value"] < 1_000_000
+
+
+def test_otlp_json_scenario_has_no_reference_side():
+    assert [s.key for s in bench.select(["k"]) if not s.has_reference] == ["k-json"]
+
+
 def test_import_scenario_times_a_fresh_import():
     result = _ours("j")
     assert result["status"] == "ok"
@@ -88,10 +101,10 @@ def test_floor_runs_without_opentelemetry(key):
 
 
 @pytest.mark.skipif(
-    not os.path.exists(os.path.join(bench.default_reference_dir(), ".installed")),
+    not bench.reference_installed(bench.default_reference_dir()),
     reason="the reference is not installed (python benchmarks/run.py installs it)",
 )
-@pytest.mark.parametrize("key", bench.SCENARIO_KEYS)
+@pytest.mark.parametrize("key", [s.key for s in bench.SCENARIOS if s.has_reference])
 def test_reference_scenario_runs_when_installed(key):
     reference_dir = bench.default_reference_dir()
     result = bench.run_child("reference", key, FEW.get(key, 20), 1, reference_dir)
@@ -137,6 +150,30 @@ def test_child_environment_holds_one_side_and_no_settings(monkeypatch):
     assert bench.child_env("floor")["PYTHONPATH"] == ""
 
 
+def _offline(tmp_path):
+    return dict(
+        os.environ,
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(tmp_path),
+        PIP_CONFIG_FILE=os.devnull,
+    )
+
+
+def test_reference_folder_with_other_packages_is_installed_afresh(tmp_path):
+    target = tmp_path / "reference"
+    target.mkdir()
+    marker = target / ".installed"
+    marker.write_text(bench.REFERENCE_VERSION + "\n")  # before the OTLP encoder joined
+    assert not bench.reference_installed(str(target))
+    # pip runs (and, offline, fails) instead of the old folder being used.
+    installed, reason = bench.install_reference(str(target), env=_offline(tmp_path))
+    assert installed is None and reason.startswith("pip install failed")
+    marker.write_text("\n".join(bench._requirements(bench.REFERENCE_VERSION)) + "\n")
+    assert bench.reference_installed(str(target))
+    assert bench.install_reference(str(target)) == (str(target), None)  # no pip run
+    assert not bench.reference_installed(str(tmp_path / "missing"))
+
+
 def test_unknown_scenario_is_refused():
     with pytest.raises(SystemExit):
         bench.select(["z"])
@@ -145,12 +182,7 @@ def test_unknown_scenario_is_refused():
 
 def test_without_network_our_side_runs_alone_and_says_why(tmp_path):
     output = tmp_path / "latest.json"
-    offline = dict(
-        os.environ,
-        PIP_NO_INDEX="1",
-        PIP_FIND_LINKS=str(tmp_path),
-        PIP_CONFIG_FILE=os.devnull,
-    )
+    offline = _offline(tmp_path)
     completed = subprocess.run(
         [sys.executable, str(RUN_PY), "--quick", "--repeats", "1", "--scenario", "b",
          "--output", str(output), "--reference-dir", str(tmp_path / "reference")],

@@ -374,3 +374,59 @@ def test_protobuf_bytes_equal_the_official_serializer():
 
     spans = spans_with_every_feature()
     assert _protobuf_encoding.encode_request(spans) == expected_request(spans).SerializeToString()
+
+
+def _spans_with_text_to_escape():
+    """Names, keys and values that JSON must escape, and one long enough for two length bytes."""
+    finished = InMemorySpanExporter()
+    source = TracerSource(shutdown_on_exit=False, resource=Resource({'se"rvice': "a\\b"}))
+    source.add_span_processor(SimpleExportSpanProcessor(finished))
+    tracer = source.get_tracer('lib "quoted"', "1\n2")
+    tricky = 'quote " backslash \\ newline \n tab \t nul \x00 del \x7f é 日本 \u2028 😀'
+    attributes = {tricky: tricky, "long": tricky * 9}
+    with tracer.start_as_current_span(tricky, attributes=attributes) as span:
+        span.add_event(tricky, {"k": tricky})
+        span.set_status(Status(StatusCanonicalCode.INTERNAL, tricky))
+    return finished.get_finished_spans()
+
+
+@pytest.mark.parametrize("make_spans", [spans_with_every_feature, _spans_with_text_to_escape])
+def test_json_is_what_the_standard_json_encoder_writes(make_spans):
+    """The JSON is written by hand, as the text ``json.dumps`` gives the same objects, compact."""
+    from opentelemetry.sdk.trace.export.otlp import _json_encoding
+
+    body = _json_encoding.encode_request(make_spans())
+    canonical = json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":"))
+    assert body == canonical.encode("utf-8")
+    decode_json(body)
+
+
+def test_protobuf_bytes_stay_equal_once_the_encoder_caches_are_warm():
+    """Attribute keys and int values are cached after the first batch; the bytes do not change."""
+    from opentelemetry.sdk.trace.export.otlp import _protobuf_encoding
+
+    spans = spans_with_every_feature()
+    expected = expected_request(spans).SerializeToString()
+    assert _protobuf_encoding.encode_request(spans) == expected
+    assert _protobuf_encoding.encode_request(spans) == expected
+    escaped = _spans_with_text_to_escape()
+    expected = expected_request(escaped).SerializeToString()
+    assert _protobuf_encoding.encode_request(escaped) == expected
+
+
+def test_encoder_caches_stay_bounded_with_unbounded_keys_and_values():
+    from opentelemetry.sdk.trace.export.otlp import _json_encoding, _protobuf_encoding
+
+    limit = _protobuf_encoding._MAX_CACHED_KEYS
+    span = Span(
+        "many", trace_api.SpanContext(1, 1),
+        attributes={"key.{}".format(n): n for n in range(limit + 10)},
+        limits=SpanLimits(max_attributes=limit + 10),
+    )
+    span.start()
+    span.end()
+    _protobuf_encoding.encode_request([span])
+    _json_encoding.encode_request([span])
+    assert 0 < len(_protobuf_encoding._key_prefixes) <= limit
+    assert 0 < len(_protobuf_encoding._int_values) <= limit
+    assert 0 < len(_json_encoding._key_prefixes) <= _json_encoding._MAX_CACHED_KEYS

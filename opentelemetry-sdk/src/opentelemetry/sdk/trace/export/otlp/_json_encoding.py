@@ -8,8 +8,12 @@ Fields holding their default value are left out.
 """
 
 import json
+import json.encoder
 import math
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from opentelemetry import trace as trace_api
+from opentelemetry.trace.status import StatusCanonicalCode
 
 from ...span import Span
 from ._span_mapping import group_spans, otlp_kind, otlp_status, parent_span_id, trace_state_header
@@ -22,124 +26,253 @@ _SCALARS = frozenset((str, bool, int, float))
 _SCALAR_BASES = (str, int, float)
 
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+# The request is written as text, without building the objects first: that
+# is most of the cost. The text is what ``_encode_json`` writes for them,
+# byte for byte: strings go through the function it uses itself (with
+# ensure_ascii off), ints and finite floats are their repr, and anything else
+# goes through ``_encode_json``.
+_string = json.encoder.encode_basestring
 
 
-def _any_value(value: Any) -> Optional[Dict[str, Any]]:
+def _json_value(value: Any) -> str:
+    """``value`` as ``_encode_json`` writes it."""
+    if type(value) is str:
+        return _string(value)
+    if type(value) is int:
+        return str(value)
+    return _encode_json(value)
+
+
+def _json_string_of(value: Any) -> str:
+    """``str(value)`` as a JSON string: 64-bit integers are strings in proto3 JSON."""
+    return '"' + str(value) + '"' if type(value) is int else _string(str(value))
+
+
+def _any_value(value: Any) -> Optional[str]:
     """An ``AnyValue`` object, or ``None`` for a value OTLP cannot hold."""
     kind = type(value)
     if kind is str:
-        return {"stringValue": value}
+        return '{"stringValue":' + _string(value) + "}"
     if kind is bool:
-        return {"boolValue": value}
+        return '{"boolValue":true}' if value else '{"boolValue":false}'
     if kind is int:
         if _INT64_MIN <= value <= _INT64_MAX:
-            return {"intValue": str(value)}
+            return '{"intValue":"' + str(value) + '"}'
         # Past int64: the decimal string keeps the value exactly.
-        return {"stringValue": str(value)}
+        return '{"stringValue":"' + str(value) + '"}'
     if kind is float:
         if math.isfinite(value):
-            return {"doubleValue": value}
-        return {
-            "doubleValue": "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
-        }
+            return '{"doubleValue":' + repr(value) + "}"
+        if value != value:
+            return '{"doubleValue":"NaN"}'
+        return '{"doubleValue":"Infinity"}' if value > 0 else '{"doubleValue":"-Infinity"}'
     if kind is list or kind is tuple:
         elements = []
         for element in value:
             if type(element) not in _SCALARS and not isinstance(element, _SCALAR_BASES):
                 return None
-            elements.append(_any_value(element))
-        return {"arrayValue": {"values": elements}} if elements else {"arrayValue": {}}
+            encoded = _any_value(element)
+            if encoded is None:
+                return None
+            elements.append(encoded)
+        if not elements:
+            return '{"arrayValue":{}}'
+        return '{"arrayValue":{"values":[' + ",".join(elements) + "]}}"
     # Subclasses (an IntEnum, a str subclass) and other types reach here only
     # from spans built outside the SDK's checks; the SDK stores plain types.
     if isinstance(value, bool):
-        return {"boolValue": bool(value)}
+        return '{"boolValue":true}' if value else '{"boolValue":false}'
     if isinstance(value, int):
         return _any_value(int(value))
     if isinstance(value, float):
         return _any_value(float(value))
     if isinstance(value, str):
-        return {"stringValue": str.__str__(value)}
+        return '{"stringValue":' + _string(str.__str__(value)) + "}"
     return None
 
 
-def _key_values(attributes: Mapping[str, Any]) -> Tuple[List[Dict[str, Any]], int]:
-    """The attributes as ``KeyValue`` objects, and how many were skipped."""
-    key_values = []
+# The start of a ``KeyValue`` object up to its value, by key: attribute keys
+# repeat across spans. Bounded, so keys made from unbounded data cannot grow
+# it without limit.
+_key_prefixes: Dict[str, str] = {}
+_MAX_CACHED_KEYS = 4096
+
+
+def _key_prefix(key: str) -> str:
+    """``{"key":<key>,"value":``, cached."""
+    prefix = '{"key":' + _string(key) + ',"value":'
+    if len(_key_prefixes) >= _MAX_CACHED_KEYS:
+        _key_prefixes.clear()
+    _key_prefixes[key] = prefix
+    return prefix
+
+
+def _key_values(attributes: Mapping[str, Any]) -> Tuple[str, int]:
+    """The attributes as ``KeyValue`` objects, comma-separated, and how many were skipped.
+
+    The caller adds the brackets of the array, in the text around it.
+    """
+    key_values: List[str] = []
+    append = key_values.append
     skipped = 0
+    cached = _key_prefixes.get
     for key, value in attributes.items():
-        encoded = _any_value(value)
-        if encoded is None or type(key) is not str:
-            skipped += 1
-            continue
-        key_values.append({"key": key, "value": encoded})
-    return key_values, skipped
+        # Only exact str keys are written (a str subclass equal to a cached key
+        # must not borrow its prefix); the others count as skipped.
+        prefix = (cached(key) or _key_prefix(key)) if type(key) is str else None
+        # Strings and ints, most values, are written here without a call, each
+        # KeyValue by one f-string: one allocation.
+        if type(value) is str:
+            if prefix is not None:
+                append(f'{prefix}{{"stringValue":{_string(value)}}}}}')
+                continue
+        elif type(value) is int and _INT64_MIN <= value <= _INT64_MAX:
+            if prefix is not None:
+                append(f'{prefix}{{"intValue":"{value}"}}}}')
+                continue
+        else:
+            encoded = _any_value(value)
+            if encoded is not None and prefix is not None:
+                append(f"{prefix}{encoded}}}")
+                continue
+        skipped += 1
+    return ",".join(key_values), skipped
 
 
-def _span(span: Span) -> Dict[str, Any]:
+# ``,"kind":n`` for each SpanKind, by the member's identity: hashing an Enum
+# member runs Python code, ``id`` does not, and members live forever.
+_KIND_FIELDS = {id(kind): ',"kind":' + str(otlp_kind(kind)) for kind in trace_api.SpanKind}
+# ``,"flags":n`` for each value of the W3C trace flags byte; none for 0.
+_FLAGS_FIELDS = {flags: ',"flags":' + str(flags) if flags else "" for flags in range(256)}
+_STATUS_OK = StatusCanonicalCode.OK
+# The status of an OK span, most spans.
+_STATUS_OK_FIELD = ',"status":{"code":1}'
+_EMPTY_TRACE_STATE = trace_api.TraceState.get_default()
+
+
+def _span(span: Span) -> str:
+    """One ``Span`` object (``trace.proto``)."""
     context = span.context
-    out: Dict[str, Any] = {
-        "traceId": "{:032x}".format(context.trace_id),
-        "spanId": "{:016x}".format(context.span_id),
-    }
-    if context.trace_state:
-        out["traceState"] = trace_state_header(context.trace_state)
+    trace_state = context.trace_state
+    # Most spans share the empty trace state: known empty without asking its length.
+    if trace_state is _EMPTY_TRACE_STATE or not trace_state:
+        trace_state_field = ""
+    else:
+        trace_state_field = ',"traceState":' + _string(trace_state_header(trace_state))
     parent_id = parent_span_id(span)
-    if parent_id is not None:
-        out["parentSpanId"] = "{:016x}".format(parent_id)
-    flags = int(context.trace_options) & 0xFF  # the W3C trace flags byte
-    if flags:
-        out["flags"] = flags
-    out["name"] = span.name if type(span.name) is str else str(span.name)
-    out["kind"] = otlp_kind(span.kind)
-    if span.start_time:
-        out["startTimeUnixNano"] = str(span.start_time)
-    if span.end_time:
-        out["endTimeUnixNano"] = str(span.end_time)
+    if parent_id is None:
+        parent_field = ""
+    else:
+        try:  # bytes.hex() is cheaper than format() and the same for a valid id
+            parent_field = f',"parentSpanId":"{parent_id.to_bytes(8, "big").hex()}"'
+        except (AttributeError, OverflowError):
+            parent_field = f',"parentSpanId":"{parent_id:016x}"'
+    flags_field = _FLAGS_FIELDS.get(context.trace_options)  # the W3C trace flags byte
+    if flags_field is None:
+        flags_field = _FLAGS_FIELDS[int(context.trace_options) & 0xFF]
+    name = span.name
+    kind = span.kind
+    kind_field = _KIND_FIELDS.get(id(kind)) or ',"kind":' + str(otlp_kind(kind))
+    start_time, end_time = span.start_time, span.end_time
+    if type(start_time) is int and type(end_time) is int and start_time and end_time:
+        times = f',"startTimeUnixNano":"{start_time}","endTimeUnixNano":"{end_time}"'
+    else:
+        times = ""
+        if start_time:
+            times += ',"startTimeUnixNano":' + _json_string_of(start_time)
+        if end_time:
+            times += ',"endTimeUnixNano":' + _json_string_of(end_time)
+    trace_id, span_id = context.trace_id, context.span_id
+    try:  # bytes.hex() is cheaper than format() and the same for valid ids
+        trace_id_hex = trace_id.to_bytes(16, "big").hex()
+        span_id_hex = span_id.to_bytes(8, "big").hex()
+    except (AttributeError, OverflowError):
+        trace_id_hex, span_id_hex = format(trace_id, "032x"), format(span_id, "016x")
+    # The fields every span has, and the optional ones before its attributes,
+    # in one f-string: one allocation.
+    parts = [
+        f'{{"traceId":"{trace_id_hex}","spanId":"{span_id_hex}"'
+        f"{trace_state_field}{parent_field}{flags_field}"
+        f',"name":{_string(name if type(name) is str else str(name))}{kind_field}{times}'
+    ]
     dropped_attributes = span.dropped_attributes
-    if span.attributes:
-        attributes, skipped = _key_values(span.attributes)
-        out["attributes"] = attributes
+    attributes = span.attributes
+    if attributes:
+        encoded, skipped = _key_values(attributes)
+        parts.append(f',"attributes":[{encoded}]')
         dropped_attributes += skipped
     if dropped_attributes:
-        out["droppedAttributesCount"] = dropped_attributes
-    if span.events:
-        events = []
-        for event in span.events:
-            encoded: Dict[str, Any] = {"timeUnixNano": str(event.timestamp), "name": event.name}
-            if event.attributes:
-                encoded["attributes"], skipped = _key_values(event.attributes)
+        parts.append(',"droppedAttributesCount":' + _json_value(dropped_attributes))
+    events = span.events
+    if events:
+        encoded_events = []
+        for event in events:
+            event_attributes = event.attributes
+            if event_attributes:
+                encoded, skipped = _key_values(event_attributes)
+                attributes_field = f',"attributes":[{encoded}]'
                 if skipped:
-                    encoded["droppedAttributesCount"] = skipped
-            events.append(encoded)
-        out["events"] = events
+                    attributes_field += f',"droppedAttributesCount":{skipped}'
+            else:
+                attributes_field = ""
+            timestamp, name = event.timestamp, event.name
+            if type(timestamp) is int and type(name) is str:  # one f-string: one allocation
+                encoded_events.append(
+                    f'{{"timeUnixNano":"{timestamp}","name":{_string(name)}{attributes_field}}}'
+                )
+            else:
+                encoded_events.append(
+                    f'{{"timeUnixNano":{_json_string_of(timestamp)}'
+                    f',"name":{_json_value(name)}{attributes_field}}}'
+                )
+        parts.append(f',"events":[{",".join(encoded_events)}]')
     if span.dropped_events:
-        out["droppedEventsCount"] = span.dropped_events
-    if span.links:
-        links = []
-        for link in span.links:
+        parts.append(',"droppedEventsCount":' + _json_value(span.dropped_events))
+    links = span.links
+    if links:
+        encoded_links = []
+        for link in links:
             linked = link.context
-            encoded = {
-                "traceId": "{:032x}".format(linked.trace_id),
-                "spanId": "{:016x}".format(linked.span_id),
-            }
+            encoded_link = f'{{"traceId":"{linked.trace_id:032x}","spanId":"{linked.span_id:016x}"'
             if linked.trace_state:
-                encoded["traceState"] = trace_state_header(linked.trace_state)
+                encoded_link += ',"traceState":' + _string(trace_state_header(linked.trace_state))
             if link.attributes:
-                encoded["attributes"], skipped = _key_values(link.attributes)
+                encoded, skipped = _key_values(link.attributes)
+                encoded_link += f',"attributes":[{encoded}]'
                 if skipped:
-                    encoded["droppedAttributesCount"] = skipped
+                    encoded_link += ',"droppedAttributesCount":' + str(skipped)
             link_flags = int(linked.trace_options) & 0xFF
             if link_flags:
-                encoded["flags"] = link_flags
-            links.append(encoded)
-        out["links"] = links
+                encoded_link += ',"flags":' + str(link_flags)
+            encoded_links.append(encoded_link + "}")
+        parts.append(f',"links":[{",".join(encoded_links)}]')
     if span.dropped_links:
-        out["droppedLinksCount"] = span.dropped_links
-    status = otlp_status(span.status)
+        parts.append(',"droppedLinksCount":' + _json_value(span.dropped_links))
+    status = span.status
     if status is not None:
-        code, message = status
-        out["status"] = {"message": message, "code": code} if message else {"code": code}
-    return out
+        # The OK status needs no mapping: its text is a constant.
+        if status.canonical_code is _STATUS_OK:
+            parts.append(_STATUS_OK_FIELD)
+        else:
+            mapped = otlp_status(status)
+            assert mapped is not None  # only UNSET, no status at all, maps to None
+            code, message = mapped
+            if message:
+                parts.append(f',"status":{{"message":{_json_value(message)},"code":{code}}}')
+            else:
+                parts.append(f',"status":{{"code":{code}}}')
+    parts.append("}")
+    return "".join(parts)
+
+
+def _scope(name: str, version: str) -> str:
+    """An ``InstrumentationScope`` object, empty fields left out."""
+    fields = []
+    if name:
+        fields.append('"name":' + _json_value(name))
+    if version:
+        fields.append('"version":' + _json_value(version))
+    return "{" + ",".join(fields) + "}"
 
 
 def encode_request(spans: Sequence[Span]) -> bytes:
@@ -148,23 +281,18 @@ def encode_request(spans: Sequence[Span]) -> bytes:
     for resource, scopes in group_spans(spans):
         scope_spans = []
         for scope, spans_of_scope in scopes:
-            encoded: Dict[str, Any] = {}
-            if scope is not None:
-                encoded["scope"] = {
-                    key: value
-                    for key, value in (("name", scope.name), ("version", scope.version))
-                    if value
-                }
-            encoded["spans"] = [_span(span) for span in spans_of_scope]
-            scope_spans.append(encoded)
+            scope_field = "" if scope is None else f'"scope":{_scope(scope.name, scope.version)},'
+            scope_spans.append(f'{{{scope_field}"spans":[{",".join(map(_span, spans_of_scope))}]}}')
         attributes, _ = _key_values(resource.labels)
         resource_spans.append(
-            {
-                "resource": {"attributes": attributes} if attributes else {},
-                "scopeSpans": scope_spans,
-            }
+            '{"resource":'
+            + ('{"attributes":[' + attributes + "]}" if attributes else "{}")
+            + ',"scopeSpans":['
+            + ",".join(scope_spans)
+            + "]}"
         )
-    return _encode_json({"resourceSpans": resource_spans}).encode("utf-8", "replace")
+    text = '{"resourceSpans":[' + ",".join(resource_spans) + "]}"
+    return text.encode("utf-8", "replace")
 
 
 def _object(body: bytes) -> Dict[str, Any]:

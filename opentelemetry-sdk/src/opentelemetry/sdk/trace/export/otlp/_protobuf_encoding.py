@@ -17,14 +17,20 @@ of joining at every level.
 import struct
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
+from opentelemetry import trace as trace_api
+from opentelemetry.trace.status import Status, StatusCanonicalCode
+
 from ...span import Span
 from ._span_mapping import group_spans, otlp_kind, otlp_status, parent_span_id, trace_state_header
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
-_pack_fixed64 = struct.Struct("<Q").pack
 _pack_fixed32 = struct.Struct("<I").pack
 _pack_double = struct.Struct("<d").pack
+# A fixed64 field with its one-byte tag, and two of them: a span's start and
+# end times, in one call instead of four pieces.
+_pack_tagged_fixed64 = struct.Struct("<BQ").pack
+_pack_two_tagged_fixed64 = struct.Struct("<BQBQ").pack
 
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
@@ -45,6 +51,11 @@ def _varint(value: int) -> bytes:
     """A non-negative integer as a base-128 varint."""
     if value < 128:
         return _SMALL_VARINTS[value]
+    # Two and three bytes (most lengths and ports) without the loop's calls.
+    if value < 16384:
+        return bytes(((value & 127) | 128, value >> 7))
+    if value < 2097152:
+        return bytes(((value & 127) | 128, (value >> 7 & 127) | 128, value >> 14))
     out = bytearray()
     while value > 127:
         out.append((value & 127) | 128)
@@ -106,63 +117,157 @@ def _any_value(value: Any) -> Optional[bytes]:
 _SCALARS = frozenset((str, bool, int, float))
 _SCALAR_BASES = (str, int, float)
 
+# The three bytes before a string value of n < 126 UTF-8 bytes inside a
+# KeyValue: KeyValue.value's length (n + 2), then AnyValue.string_value's tag
+# and length (n): one lookup instead of building them per attribute.
+_STRING_VALUE_HEADS = [
+    _SMALL_VARINTS[size + 2] + b"\x0a" + _SMALL_VARINTS[size] for size in range(126)
+]
 
-# Encoded ``KeyValue.key`` fields by key: attribute keys repeat across spans.
-# Bounded, so keys made from unbounded data cannot grow it without limit.
-_key_fields: Dict[str, bytes] = {}
+# By key: the prefix of its KeyValues, ``KeyValue.key`` (1) with tag and
+# length and the tag of ``KeyValue.value`` (2) that always follows, and the
+# KeyValue length with an empty string value; attribute keys repeat across
+# spans. Bounded, so keys made from unbounded data cannot grow it without limit.
+_key_prefixes: Dict[str, Tuple[bytes, int]] = {}
 _MAX_CACHED_KEYS = 4096
 
 
-def _key_field(key: str) -> bytes:
-    """``KeyValue.key`` (field 1) with its tag and length."""
+def _key_prefix(key: str) -> Tuple[bytes, int]:
+    """The cache entry of ``key``: its prefix, and the KeyValue length with a value of ``""``."""
     data = _text(key)
-    field = b"\x0a" + _varint(len(data)) + data
-    if len(_key_fields) >= _MAX_CACHED_KEYS:
-        _key_fields.clear()
-    _key_fields[key] = field
+    prefix = b"\x0a" + _varint(len(data)) + data + b"\x12"
+    entry = (prefix, len(prefix) + 3)  # + value length, string tag, string length
+    if len(_key_prefixes) >= _MAX_CACHED_KEYS:
+        _key_prefixes.clear()
+    _key_prefixes[key] = entry
+    return entry
+
+
+# ``KeyValue.value``'s length and ``AnyValue`` for int values, bounded like the keys.
+_int_values: Dict[int, bytes] = {}
+
+
+def _int_value(value: int) -> bytes:
+    """``KeyValue.value``'s length and the ``AnyValue`` of an int; cached if in int64."""
+    encoded = _any_value(value)
+    assert encoded is not None  # every int has an AnyValue
+    field = _varint(len(encoded)) + encoded
+    if _INT64_MIN <= value <= _INT64_MAX:  # at most 12 bytes to keep
+        if len(_int_values) >= _MAX_CACHED_KEYS:
+            _int_values.clear()
+        _int_values[value] = field
     return field
 
 
-def _key_values(tag: bytes, attributes: Mapping[str, Any], parts: List[bytes]) -> int:
-    """Append each attribute as a ``KeyValue`` field ``tag``; return how many were skipped."""
+def _field_heads(tag: bytes) -> List[bytes]:
+    """``tag`` followed by each one-byte length: a field's head in one lookup."""
+    return [tag + length for length in _SMALL_VARINTS]
+
+
+_SPAN_ATTRIBUTES = _field_heads(b"\x4a")  # Span.attributes = 9
+_EVENT_ATTRIBUTES = _field_heads(b"\x1a")  # Event.attributes = 3
+_LINK_ATTRIBUTES = _field_heads(b"\x22")  # Link.attributes = 4
+_RESOURCE_ATTRIBUTES = _field_heads(b"\x0a")  # Resource.attributes = 1
+
+
+def _key_values(heads: List[bytes], attributes: Mapping[str, Any], parts: List[bytes]) -> int:
+    """Append each attribute as a ``KeyValue`` field (``heads``: see _field_heads).
+
+    Returns how many attributes were skipped, OTLP having no form for them.
+    """
     skipped = 0
     small = _SMALL_VARINTS
+    string_heads = _STRING_VALUE_HEADS
+    cached = _key_prefixes.get
     for key, value in attributes.items():
-        key_field = _key_fields.get(key)
-        if key_field is None:
+        entry = cached(key)
+        if entry is None:
             if type(key) is not str:
                 skipped += 1
                 continue
-            key_field = _key_field(key)
-        # Short strings are most attribute values: encoded here, without a call.
-        # Under 32 characters they are under 128 UTF-8 bytes: a one-byte length.
-        if type(value) is str and len(value) < 32:
-            data = _text(value)
-            value_field: Optional[bytes] = b"\x0a" + small[len(data)] + data
-        else:
-            value_field = _any_value(value)
-        if value_field is None:
-            skipped += 1
+            entry = _key_prefix(key)
+        prefix, base = entry
+        # The common types are encoded here, without a call: strings (most
+        # values, short ones in four pieces), then ints in int64.
+        if type(value) is str:
+            try:
+                data = value.encode()
+            except UnicodeEncodeError:  # a lone surrogate: replaced, as _text does
+                data = _text(value)
+            size = len(data)
+            length = base + size
+            if length < 128:  # then size < 126 too: every length is one byte
+                parts += (heads[length], prefix, string_heads[size], data)
+                continue
+            value_field = b"\x0a" + _varint(size) + data if data else _EMPTY_STRING_VALUE
+        elif type(value) is int:
+            # Int values repeat (status codes, ports): their field is cached.
+            int_field = _int_values.get(value)
+            if int_field is None:
+                int_field = _int_value(value)
+            length = base - 3 + len(int_field)
+            parts += (
+                # heads[0][:1]: the bare tag, for a length past one byte
+                heads[length] if length < 128 else heads[0][:1] + _varint(length),
+                prefix,
+                int_field,
+            )
             continue
-        length = len(value_field)
-        payload = key_field + b"\x12" + (small[length] if length < 128 else _varint(length))
-        parts.append(tag)
-        parts.append(_varint(len(payload) + length))
-        parts.append(payload)
-        parts.append(value_field)
+        else:
+            encoded = _any_value(value)
+            if encoded is None:
+                skipped += 1
+                continue
+            value_field = encoded
+        size = len(value_field)
+        value_length = small[size] if size < 128 else _varint(size)
+        length = base - 3 + len(value_length) + size
+        parts += (
+            heads[length] if length < 128 else heads[0][:1] + _varint(length),
+            prefix,
+            value_length,
+            value_field,
+        )
     return skipped
 
 
 def _string_field(tag: bytes, value: str, parts: List[bytes]) -> None:
     if value:
         data = _text(value)
-        parts.append(tag)
-        parts.append(_varint(len(data)))
-        parts.append(data)
+        size = len(data)
+        parts += (tag, _SMALL_VARINTS[size] if size < 128 else _varint(size), data)
 
 
-def _span(span: Span) -> bytes:
-    """The bytes of one ``Span`` message (``trace.proto``)."""
+# ``Span.kind`` (6) for each SpanKind, by the member's identity: hashing an
+# Enum member runs Python code, ``id`` does not, and members live forever.
+_KIND_FIELDS = {id(kind): b"\x30" + _varint(otlp_kind(kind)) for kind in trace_api.SpanKind}
+# ``Span.flags`` (16, fixed32) for each value of the W3C trace flags byte;
+# none for 0, which proto3 leaves out.
+_FLAGS_FIELDS = {
+    flags: b"\x85\x01" + _pack_fixed32(flags) if flags else b"" for flags in range(256)
+}
+_STATUS_OK = StatusCanonicalCode.OK
+# ``Span.status`` (15) of an OK span, most spans: ``Status.code`` (3) = 1.
+_STATUS_OK_FIELD = b"\x7a\x02\x18\x01"
+_EMPTY_TRACE_STATE = trace_api.TraceState.get_default()
+
+
+def _status_field(status: Status) -> bytes:
+    """``Span.status`` (15) with its tag and length."""
+    mapped = otlp_status(status)
+    assert mapped is not None  # only UNSET, no status at all, maps to None
+    code, message = mapped
+    status_parts: List[bytes] = []
+    _string_field(b"\x12", message, status_parts)  # Status.message = 2
+    status_parts.append(b"\x18")  # Status.code = 3
+    status_parts.append(_SMALL_VARINTS[code])
+    payload = b"".join(status_parts)
+    return b"\x7a" + _varint(len(payload)) + payload
+
+
+def _span_field(span: Span) -> bytes:
+    """``ScopeSpans.spans`` (2) for one span: tag, length and ``Span`` message (``trace.proto``)."""
+    small = _SMALL_VARINTS
     context = span.context
     parts = [
         b"\x0a\x10",  # trace_id = 1, 16 bytes
@@ -170,43 +275,50 @@ def _span(span: Span) -> bytes:
         b"\x12\x08",  # span_id = 2, 8 bytes
         context.span_id.to_bytes(8, "big"),
     ]
-    if context.trace_state:
-        _string_field(b"\x1a", trace_state_header(context.trace_state), parts)  # trace_state = 3
+    trace_state = context.trace_state
+    # Most spans share the empty trace state: known empty without asking its length.
+    if trace_state is not _EMPTY_TRACE_STATE and trace_state:
+        _string_field(b"\x1a", trace_state_header(trace_state), parts)  # trace_state = 3
     parent_id = parent_span_id(span)
     if parent_id is not None:
-        parts.append(b"\x22\x08")  # parent_span_id = 4
-        parts.append(parent_id.to_bytes(8, "big"))
+        parts += (b"\x22\x08", parent_id.to_bytes(8, "big"))  # parent_span_id = 4
     name = span.name
-    _string_field(b"\x2a", name if type(name) is str else str(name), parts)  # name = 5
-    parts.append(b"\x30")  # kind = 6
-    parts.append(_varint(otlp_kind(span.kind)))
-    if span.start_time:
-        parts.append(b"\x39")  # start_time_unix_nano = 7, fixed64
-        parts.append(_pack_fixed64(span.start_time))
-    if span.end_time:
-        parts.append(b"\x41")  # end_time_unix_nano = 8, fixed64
-        parts.append(_pack_fixed64(span.end_time))
+    if name:
+        data = (name if type(name) is str else str(name)).encode("utf-8", "replace")
+        size = len(data)
+        parts += (b"\x2a", small[size] if size < 128 else _varint(size), data)  # name = 5
+    kind = span.kind
+    kind_field = _KIND_FIELDS.get(id(kind))
+    parts.append(b"\x30" + _varint(otlp_kind(kind)) if kind_field is None else kind_field)
+    start_time, end_time = span.start_time, span.end_time
+    if start_time and end_time:
+        # start_time_unix_nano = 7, end_time_unix_nano = 8, both fixed64
+        parts.append(_pack_two_tagged_fixed64(0x39, start_time, 0x41, end_time))
+    elif start_time:
+        parts.append(_pack_tagged_fixed64(0x39, start_time))
+    elif end_time:
+        parts.append(_pack_tagged_fixed64(0x41, end_time))
     dropped_attributes = span.dropped_attributes
     attributes = span.attributes
     if attributes:
-        dropped_attributes += _key_values(b"\x4a", attributes, parts)  # attributes = 9
+        dropped_attributes += _key_values(_SPAN_ATTRIBUTES, attributes, parts)  # attributes = 9
     if dropped_attributes:
-        parts.append(b"\x50")  # dropped_attributes_count = 10
-        parts.append(_varint(dropped_attributes))
+        parts += (b"\x50", _varint(dropped_attributes))  # dropped_attributes_count = 10
     for event in span.events:
-        event_parts = [b"\x09", _pack_fixed64(event.timestamp)]  # time_unix_nano = 1
-        _string_field(b"\x12", event.name, event_parts)  # name = 2
-        skipped = _key_values(b"\x1a", event.attributes, event_parts)  # attributes = 3
+        event_parts = [_pack_tagged_fixed64(0x09, event.timestamp)]  # time_unix_nano = 1
+        name = event.name
+        if name:
+            data = name.encode("utf-8", "replace")
+            size = len(data)
+            event_parts += (b"\x12", small[size] if size < 128 else _varint(size), data)  # name = 2
+        skipped = _key_values(_EVENT_ATTRIBUTES, event.attributes, event_parts)  # attributes = 3
         if skipped:
-            event_parts.append(b"\x20")  # dropped_attributes_count = 4
-            event_parts.append(_varint(skipped))
+            event_parts += (b"\x20", _varint(skipped))  # dropped_attributes_count = 4
         payload = b"".join(event_parts)
-        parts.append(b"\x5a")  # events = 11
-        parts.append(_varint(len(payload)))
-        parts.append(payload)
+        size = len(payload)
+        parts += (b"\x5a", small[size] if size < 128 else _varint(size), payload)  # events = 11
     if span.dropped_events:
-        parts.append(b"\x60")  # dropped_events_count = 12
-        parts.append(_varint(span.dropped_events))
+        parts += (b"\x60", _varint(span.dropped_events))  # dropped_events_count = 12
     for link in span.links:
         linked = link.context
         link_parts = [
@@ -217,37 +329,37 @@ def _span(span: Span) -> bytes:
         ]
         if linked.trace_state:
             _string_field(b"\x1a", trace_state_header(linked.trace_state), link_parts)
-        skipped = _key_values(b"\x22", link.attributes, link_parts)  # attributes = 4
+        skipped = _key_values(_LINK_ATTRIBUTES, link.attributes, link_parts)  # attributes = 4
         if skipped:
-            link_parts.append(b"\x28")  # dropped_attributes_count = 5
-            link_parts.append(_varint(skipped))
+            link_parts += (b"\x28", _varint(skipped))  # dropped_attributes_count = 5
         link_flags = int(linked.trace_options) & 0xFF
         if link_flags:
-            link_parts.append(b"\x35")  # flags = 6, fixed32
-            link_parts.append(_pack_fixed32(link_flags))
+            link_parts += (b"\x35", _pack_fixed32(link_flags))  # flags = 6, fixed32
         payload = b"".join(link_parts)
-        parts.append(b"\x6a")  # links = 13
-        parts.append(_varint(len(payload)))
-        parts.append(payload)
+        parts += (b"\x6a", _varint(len(payload)), payload)  # links = 13
     if span.dropped_links:
-        parts.append(b"\x70")  # dropped_links_count = 14
-        parts.append(_varint(span.dropped_links))
-    status = otlp_status(span.status)
+        parts += (b"\x70", _varint(span.dropped_links))  # dropped_links_count = 14
+    status = span.status
     if status is not None:
-        code, message = status
-        status_parts: List[bytes] = []
-        _string_field(b"\x12", message, status_parts)  # Status.message = 2
-        status_parts.append(b"\x18")  # Status.code = 3
-        status_parts.append(_SMALL_VARINTS[code])
-        payload = b"".join(status_parts)
-        parts.append(b"\x7a")  # status = 15
-        parts.append(_varint(len(payload)))
-        parts.append(payload)
-    flags = int(context.trace_options) & 0xFF  # the W3C trace flags byte
-    if flags:
-        parts.append(b"\x85\x01")  # flags = 16, fixed32
-        parts.append(_pack_fixed32(flags))
-    return b"".join(parts)
+        # The OK status needs no mapping: its field is a constant.
+        if status.canonical_code is _STATUS_OK:
+            parts.append(_STATUS_OK_FIELD)  # status = 15
+        else:
+            parts.append(_status_field(status))
+    flags_field = _FLAGS_FIELDS.get(context.trace_options)  # the W3C trace flags byte
+    if flags_field is None:
+        flags_field = _FLAGS_FIELDS[int(context.trace_options) & 0xFF]
+    if flags_field:
+        parts.append(flags_field)  # flags = 16, fixed32
+    payload = b"".join(parts)
+    size = len(payload)
+    # Most spans take two length bytes: written here rather than by a call.
+    if size < 16384:
+        return (
+            b"\x12" + (small[size] if size < 128 else bytes(((size & 127) | 128, size >> 7)))
+            + payload
+        )
+    return b"\x12" + _varint(size) + payload
 
 
 def encode_request(spans: Sequence[Span]) -> bytes:
@@ -255,7 +367,8 @@ def encode_request(spans: Sequence[Span]) -> bytes:
     out: List[bytes] = []
     for resource, scopes in group_spans(spans):
         resource_parts: List[bytes] = []
-        _key_values(b"\x0a", resource.labels, resource_parts)  # Resource.attributes = 1
+        # Resource.attributes = 1
+        _key_values(_RESOURCE_ATTRIBUTES, resource.labels, resource_parts)
         resource_payload = b"".join(resource_parts)
         resource_spans_header = b"\x0a" + _varint(len(resource_payload)) + resource_payload
         # ResourceSpans.resource = 1; its scope_spans follow, measured below.
@@ -269,10 +382,7 @@ def encode_request(spans: Sequence[Span]) -> bytes:
                 _string_field(b"\x12", scope.version, scope_parts)  # .version = 2
                 scope_payload = b"".join(scope_parts)
                 chunk.append(b"\x0a" + _varint(len(scope_payload)) + scope_payload)
-            for span in scope_spans:
-                span_bytes = _span(span)
-                chunk.append(b"\x12" + _varint(len(span_bytes)))  # ScopeSpans.spans = 2
-                chunk.append(span_bytes)
+            chunk.extend(map(_span_field, scope_spans))  # ScopeSpans.spans = 2
             scope_length = sum(map(len, chunk))
             chunk.insert(0, b"\x12" + _varint(scope_length))  # ResourceSpans.scope_spans = 2
             resource_spans_length += len(chunk[0]) + scope_length

@@ -48,6 +48,9 @@ ScopeGroup = Tuple[Optional[InstrumentationInfo], List[Span]]
 ResourceGroup = Tuple[Resource, List[ScopeGroup]]
 
 
+_NO_GROUP = object()  # matches no span's resource or scope, not even None
+
+
 def group_spans(spans: Sequence[Span]) -> List[ResourceGroup]:
     """``spans`` grouped by resource, then by instrumentation scope.
 
@@ -60,8 +63,17 @@ def group_spans(spans: Sequence[Span]) -> List[ResourceGroup]:
     # Resource hashing sorts its labels, so spans are matched to a group by
     # the identity of their resource object first: spans of one source share it.
     index_by_id: Dict[int, int] = {}
+    # Spans of a batch mostly come in runs from one tracer: a span with the
+    # same resource and scope objects as the one before joins its list at once.
+    last_resource: object = _NO_GROUP
+    last_scope: object = _NO_GROUP
+    last_spans: List[Span] = []
     for span in spans:
         resource = span.resource
+        scope = span.instrumentation_info
+        if resource is last_resource and scope is last_scope:
+            last_spans.append(span)
+            continue
         index = index_by_id.get(id(resource))
         if index is None:
             index = _index_of_equal(resources, resource)
@@ -71,11 +83,11 @@ def group_spans(spans: Sequence[Span]) -> List[ResourceGroup]:
                 scopes_by_resource.append({})
             index_by_id[id(resource)] = index
         scopes = scopes_by_resource[index]
-        scope = span.instrumentation_info
         scope_spans = scopes.get(scope)
         if scope_spans is None:
             scope_spans = scopes[scope] = []
         scope_spans.append(span)
+        last_resource, last_scope, last_spans = resource, scope, scope_spans
     return [
         (resource, list(scopes.items())) for resource, scopes in zip(resources, scopes_by_resource)
     ]
