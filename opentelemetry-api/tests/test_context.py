@@ -1,11 +1,12 @@
 """The runtime context: slots that follow threads and asyncio tasks."""
 
 import asyncio
+import contextvars
 import threading
 
 import pytest
 
-from opentelemetry.context import AsyncRuntimeContext, Context
+from opentelemetry.context import AsyncRuntimeContext, Context, restore
 
 
 @pytest.fixture
@@ -108,3 +109,19 @@ def test_slot_clear_restores_default(context):
     slot.set(True)
     slot.clear()
     assert context.flag is False
+
+
+def test_restore_undoes_a_set(context):
+    slot = context.register_slot("value", "default")
+    token = slot.set("inner")
+    restore(token)
+    assert context.value == "default"
+
+
+def test_restore_falls_back_to_the_old_value_when_the_context_changed(context):
+    slot = context.register_slot("value", "default")
+    slot.set("outer")
+    token = slot.set("inner")
+    # The token belongs to this context; used inside a copy, reset() would raise.
+    copy = contextvars.copy_context()
+    assert copy.run(lambda: (restore(token), context.value)[1]) == "outer"

@@ -4,9 +4,9 @@
 current span in its ``current_span`` slot; instrumentation may add its own.
 """
 
-from .async_context import AsyncRuntimeContext
+from .async_context import AsyncRuntimeContext, restore
 
-__all__ = ["AsyncRuntimeContext", "Context"]
+__all__ = ["AsyncRuntimeContext", "Context", "restore"]
 
 #: The process's runtime context.
 Context = AsyncRuntimeContext()

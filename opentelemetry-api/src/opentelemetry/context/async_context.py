@@ -8,6 +8,7 @@ creator's values, and nothing needs a lock.
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 
 # typing is imported for the type checker only: it is slow to import.
@@ -17,7 +18,25 @@ if TYPE_CHECKING:
 
     _F = TypeVar("_F", bound=Callable[..., Any])
 
-__all__ = ["AsyncRuntimeContext"]
+__all__ = ["AsyncRuntimeContext", "restore"]
+
+
+logger = logging.getLogger(__name__)
+
+
+def restore(token: contextvars.Token[Any]) -> None:
+    """Undo the slot ``set`` that returned ``token``, restoring the value before it.
+
+    A ``with`` block left in another context than it was entered (e.g. a
+    generator resumed elsewhere) cannot use the token; the value before is
+    then set directly, so the block still never leaves its value behind.
+    """
+    try:
+        token.var.reset(token)
+    except (ValueError, RuntimeError):
+        old_value = token.old_value
+        token.var.set(None if old_value is contextvars.Token.MISSING else old_value)
+        logger.debug("%s restored by value: the context changed", token.var.name, exc_info=True)
 
 
 class _Slot:

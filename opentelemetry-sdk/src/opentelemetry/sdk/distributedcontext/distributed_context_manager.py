@@ -6,7 +6,7 @@ import types as _pytypes
 from typing import ContextManager, Optional, Type
 
 from opentelemetry import distributedcontext as dctx_api
-from opentelemetry.context import Context
+from opentelemetry.context import Context, restore
 from opentelemetry.distributedcontext.propagation import HTTPTextFormat
 
 from .correlation_context_format import CorrelationContextHTTPTextFormat
@@ -81,11 +81,4 @@ class _CurrentContextScope:
         exc_val: Optional[BaseException],
         exc_tb: Optional[_pytypes.TracebackType],
     ) -> None:
-        try:
-            self._var.reset(self._token)
-        except (ValueError, RuntimeError):
-            # Left in another context than it was entered (e.g. a generator
-            # resumed elsewhere): restore by value.
-            old_value = self._token.old_value
-            self._var.set(None if old_value is contextvars.Token.MISSING else old_value)
-            logger.debug("Distributed context restored by value: the context changed", exc_info=True)
+        restore(self._token)

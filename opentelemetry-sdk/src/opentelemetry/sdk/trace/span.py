@@ -11,6 +11,7 @@ import types as _pytypes
 from collections.abc import Mapping
 
 from opentelemetry import trace as trace_api
+from opentelemetry.context import restore
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 from opentelemetry.util import ns_to_iso_str, time_ns
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
     from opentelemetry.util import types
 
-__all__ = ["Span", "reset_current_span"]
+__all__ = ["Span"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,28 +46,6 @@ _DEFAULT_LIMITS = SpanLimits()
 _MAX_TIME_NS = 2**63 - 1
 # Guards the rare paths only: eviction and drop counts past a limit.
 _lock = threading.Lock()
-
-
-def reset_current_span(token: "contextvars.Token[Any]") -> None:
-    """Undo the ``set`` that made a span current, restoring the one before."""
-    try:
-        token.var.reset(token)
-    except (ValueError, RuntimeError):
-        # The block was left in another context than it was entered (e.g. a
-        # generator resumed elsewhere): restore by value instead.
-        old_value = token.old_value
-        token.var.set(None if old_value is contextvars.Token.MISSING else old_value)
-        logger.debug("Current span restored by value: the context changed", exc_info=True)
-
-
-def _reinit_lock_in_child() -> None:
-    # Another thread may have been ending a span when the process forked.
-    global _lock
-    _lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_reinit_lock_in_child)
 
 
 def _describe(exception: BaseException) -> str:
@@ -413,7 +392,7 @@ class Span(trace_api.Span):
         token = self._scope
         if token is not None:
             self._scope = None
-            reset_current_span(token)  # type: ignore[arg-type]
+            restore(token)  # type: ignore[arg-type]
         if exc_val is not None and self._status is None and self.end_time is None:
             self._status = Status(StatusCanonicalCode.UNKNOWN, _describe(exc_val))
         self.end()

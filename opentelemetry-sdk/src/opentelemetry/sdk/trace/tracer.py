@@ -6,12 +6,13 @@ import logging
 from collections.abc import Mapping
 
 from opentelemetry import trace as trace_api
+from opentelemetry.context import restore
 from opentelemetry.trace import sampling
 
 from .._error_handler import report_exception
 from .ids import generate_span_id, generate_trace_id, random_bits
 from .instrumentation import InstrumentationInfo
-from .span import Span, reset_current_span
+from .span import Span
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
@@ -204,7 +205,7 @@ class _CurrentSpanScope:
         exc_tb: Optional[_pytypes.TracebackType],
     ) -> None:
         if self._var is not None:
-            reset_current_span(self._token)
+            restore(self._token)
         if self._end_on_exit:
             if exc_val is None:
                 self._span.end()  # what Span.__exit__ does without an exception, one call less
