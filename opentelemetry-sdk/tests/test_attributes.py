@@ -5,9 +5,6 @@ import logging
 
 import pytest
 
-from opentelemetry.sdk.trace import TracerSource
-from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 
 class _Color(enum.IntEnum):
@@ -20,18 +17,6 @@ class _Key(str, enum.Enum):
 
 class _Text(str):
     pass
-
-
-@pytest.fixture
-def exporter():
-    return InMemorySpanExporter()
-
-
-@pytest.fixture
-def tracer(exporter):
-    source = TracerSource(shutdown_on_exit=False)
-    source.add_span_processor(SimpleExportSpanProcessor(exporter))
-    return source.get_tracer(__name__)
 
 
 @pytest.mark.parametrize("value", ["text", "", True, False, 0, -7, 2**70, 1.5, float("inf")])

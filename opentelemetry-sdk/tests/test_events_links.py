@@ -5,26 +5,11 @@ import logging
 import pytest
 
 from opentelemetry import trace as trace_api
-from opentelemetry.sdk.trace import TracerSource
-from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 from opentelemetry.util import time_ns
 
 _REMOTE = trace_api.SpanContext(0xABC, 0xDEF, trace_api.TraceOptions(1))
 _OTHER = trace_api.SpanContext(0x123, 0x456)
-
-
-@pytest.fixture
-def exporter():
-    return InMemorySpanExporter()
-
-
-@pytest.fixture
-def tracer(exporter):
-    source = TracerSource(shutdown_on_exit=False)
-    source.add_span_processor(SimpleExportSpanProcessor(exporter))
-    return source.get_tracer(__name__)
 
 
 # -- events -----------------------------------------------------------------
