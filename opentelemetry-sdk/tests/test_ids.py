@@ -22,7 +22,7 @@ def test_ids_are_non_zero_and_fit_their_width():
 
 def test_a_zero_draw_is_replaced(monkeypatch):
     draws = iter([0, 0, 5, 0, 9])
-    monkeypatch.setattr(ids, "_getrandbits", lambda bits: next(draws))
+    monkeypatch.setattr(ids, "random_bits", lambda bits: next(draws))
     assert generate_trace_id() == 5
     assert generate_span_id() == 9
 

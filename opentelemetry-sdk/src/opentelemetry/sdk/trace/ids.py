@@ -19,20 +19,19 @@ if hasattr(os, "register_at_fork"):
 #: The generator's ``getrandbits``, for the tracer's hot path, which inlines
 #: ``random_bits(64) or generate_span_id()`` to save two calls per span.
 random_bits = _generator.getrandbits
-_getrandbits = random_bits
 
 
 def generate_trace_id() -> int:
     """A random, non-zero 128-bit trace id."""
-    trace_id = _getrandbits(128)
+    trace_id = random_bits(128)
     while not trace_id:  # zero is the invalid id; a 2**-128 chance
-        trace_id = _getrandbits(128)
+        trace_id = random_bits(128)
     return trace_id
 
 
 def generate_span_id() -> int:
     """A random, non-zero 64-bit span id."""
-    span_id = _getrandbits(64)
+    span_id = random_bits(64)
     while not span_id:  # zero is the invalid id; a 2**-64 chance
-        span_id = _getrandbits(64)
+        span_id = random_bits(64)
     return span_id
