@@ -403,7 +403,7 @@ class HTTPSender:
         except BaseException:
             sock.close()
             raise
-        connection.sock = _DeadlineSocket(sock, self._clock)  # type: ignore[assignment]
+        connection.sock = _DeadlineSocket(sock, self._clock)
         return connection
 
     def _handshake(self, sock: socket.socket, deadline: float) -> ssl.SSLSocket:
