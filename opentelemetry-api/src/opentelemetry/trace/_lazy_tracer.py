@@ -48,7 +48,7 @@ class LazyTracer(Tracer):
             # The no-op is stateless, so this instance can become one: this
             # class's __getattr__ would keep CPython from specialising the
             # method lookups, which the no-op span's cost shows (benchmark a).
-            self.__class__ = DefaultTracer
+            self.__class__ = DefaultTracer  # type: ignore[assignment]
             return tracer
         # Instance attributes shadow the methods below: later calls skip this class.
         for name in _FORWARDED:
