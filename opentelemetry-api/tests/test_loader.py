@@ -58,7 +58,7 @@ def test_preferred_factory_is_called_with_the_api_type_and_used_as_is():
     assert calls == [trace.TracerSource]
 
 
-def test_get_tracer_returns_what_the_source_returns():
+def test_get_tracer_returns_what_the_source_in_use_returns():
     tracer = trace.DefaultTracer()
 
     class Source(trace.TracerSource):
@@ -68,6 +68,7 @@ def test_get_tracer_returns_what_the_source_returns():
 
     source = Source()
     trace.set_preferred_tracer_source_implementation(lambda T: source)
+    trace.tracer_source()
     assert trace.get_tracer("lib", "1.0") is tracer
     assert source.asked == ("lib", "1.0")
 

@@ -318,7 +318,7 @@ def test_sdk_random_programs_never_raise_and_export_sound_spans(
             assert not span.get_context().trace_options.sampled
             assert span.get_context().is_valid()
     for span in exported:
-        _assert_well_formed(span, limits, resource, tracer.instrumentation_info)
+        _assert_well_formed(span, limits, source.resource, tracer.instrumentation_info)
 
 
 @_SETTINGS

@@ -105,9 +105,7 @@ def spans_with_every_feature():
         "consume", parent=None, kind=trace_api.SpanKind.CONSUMER
     ).end()
     # Built by hand: no instrumentation scope, never ended (no end time, no status).
-    unscoped = Span(
-        "unscoped", trace_api.SpanContext(0x2, 0x3), resource=Resource({"service.name": "worker"})
-    )
+    unscoped = Span("unscoped", trace_api.SpanContext(0x2, 0x3), resource=worker.resource)
     unscoped.start(start_time=5)
     return list(finished.get_finished_spans()) + [unscoped]
 
