@@ -21,6 +21,8 @@ from ..util import loader
 from ._lazy_tracer import LazyTracer
 from .span import INVALID_SPAN, DefaultSpan, Event, Link, Span, SpanKind
 from .span_context import (
+    DEFAULT_TRACE_OPTIONS,
+    DEFAULT_TRACE_STATE,
     INVALID_SPAN_CONTEXT,
     INVALID_SPAN_ID,
     INVALID_TRACE_ID,
@@ -58,6 +60,8 @@ else:
         return alias
 
 __all__ = [
+    "DEFAULT_TRACE_OPTIONS",
+    "DEFAULT_TRACE_STATE",
     "DefaultSpan",
     "DefaultTracer",
     "DefaultTracerSource",
