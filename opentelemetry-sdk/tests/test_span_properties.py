@@ -56,7 +56,7 @@ _odd_objects = st.sampled_from(
         trace_api.INVALID_SPAN,
         trace_api.INVALID_SPAN_CONTEXT,
         trace_api.Link(trace_api.INVALID_SPAN_CONTEXT),
-        trace_api.Event("e", 1),
+        trace_api.Event("e", None, 1),
         Resource({"a": "b"}),
         frozenset({1}),
         range(3),

@@ -350,7 +350,7 @@ def test_unsupported_event_attribute_is_left_out_and_counted(receiver, encoding)
 
         @property
         def events(self):
-            return (trace_api.Event("odd", 7, {"ok": 1, "dict": {"a": 1}, "none": None}),)
+            return (trace_api.Event("odd", {"ok": 1, "dict": {"a": 1}, "none": None}, 7),)
 
     span = UncheckedSpan("unchecked", trace_api.SpanContext(1, 1))
     span.start()

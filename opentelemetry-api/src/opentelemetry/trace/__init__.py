@@ -14,12 +14,15 @@ tracer handed out before that records once it is.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from ..util import loader
 from ._lazy_tracer import LazyTracer
 from .span import INVALID_SPAN, DefaultSpan, Event, Link, Span, SpanKind
 from .span_context import (
+    DEFAULT_TRACE_OPTIONS,
+    DEFAULT_TRACE_STATE,
     INVALID_SPAN_CONTEXT,
     INVALID_SPAN_ID,
     INVALID_TRACE_ID,
@@ -57,6 +60,8 @@ else:
         return alias
 
 __all__ = [
+    "DEFAULT_TRACE_OPTIONS",
+    "DEFAULT_TRACE_STATE",
     "DefaultSpan",
     "DefaultTracer",
     "DefaultTracerSource",
@@ -80,6 +85,8 @@ __all__ = [
     "set_preferred_tracer_source_implementation",
     "tracer_source",
 ]
+
+logger = logging.getLogger(__name__)
 
 _TRACER_SOURCE: Optional[TracerSource] = None
 _TRACER_SOURCE_FACTORY: Optional[TracerSourceFactory] = None
@@ -128,9 +135,17 @@ def set_preferred_tracer_source_implementation(factory: TracerSourceFactory) -> 
     use (a span started, or :func:`tracer_source` called) it cannot change,
     and a late call raises :exc:`RuntimeError` so the mistake shows at once
     instead of spans silently going nowhere. The environment variables win
-    over this preference.
+    over this preference. Something not callable (a source given where its
+    factory belongs) is logged and ignored.
     """
     global _TRACER_SOURCE_FACTORY  # pylint: disable=global-statement
+    if not callable(factory):
+        logger.error(
+            "set_preferred_tracer_source_implementation(%r) ignored: it takes a factory, "
+            "called with the API type, e.g. lambda api_type: source",
+            factory,
+        )
+        return
     with _LOCK:
         if _TRACER_SOURCE is not None:
             raise RuntimeError(

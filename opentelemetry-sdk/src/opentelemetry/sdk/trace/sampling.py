@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from typing import Optional, Sequence
 
     from opentelemetry.trace import Link, SpanContext
+    from opentelemetry.util import types
 
     from ..configuration import Configuration
 
@@ -48,6 +49,7 @@ class TraceIdRatioSampler(sampling.Sampler):
         trace_id: int,
         span_id: int,
         name: str,
+        attributes: types.Attributes = None,
         links: Sequence[Link] = (),
     ) -> sampling.Decision:
         limit = sampling.ProbabilitySampler.TRACE_ID_LIMIT

@@ -280,7 +280,7 @@ class Span(trace_api.Span):
             )
         else:
             attributes = None
-        self._append_event(trace_api.Event(name, timestamp, attributes))
+        self._append_event(trace_api.Event(name, attributes, timestamp))
 
     def add_lazy_event(self, event: trace_api.Event) -> None:
         if not isinstance(event, trace_api.Event):

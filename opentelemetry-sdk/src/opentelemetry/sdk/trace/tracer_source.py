@@ -35,6 +35,32 @@ logger = logging.getLogger(__name__)
 _NOOP_TRACER = trace_api.DefaultTracer()
 
 
+def _refused_sampler_message(sampler: object) -> str:
+    """The one line that says why ``sampler`` is refused and what to write instead."""
+    if isinstance(sampler, type) and issubclass(sampler, trace_api.TracerSource):
+        # The loader calls a factory with the API type: naming this class as
+        # the factory makes the API class arrive here as the sampler.
+        return (
+            "TracerSource was given the class {} as its sampler, so it was named as the "
+            "implementation factory; the default sampler is used. Name the module instead "
+            "(OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE=opentelemetry.sdk.trace) "
+            "or give a factory: lambda api_type: TracerSource()".format(sampler.__name__)
+        )
+    return (
+        "TracerSource(sampler={!r}) is not a Sampler; the default sampler is used. "
+        "Give an instance, e.g. opentelemetry.trace.sampling.ALWAYS_ON or "
+        "opentelemetry.sdk.trace.sampling.TraceIdRatioSampler(0.1)".format(sampler)
+    )
+
+
+def _is_sampler(sampler: object) -> bool:
+    """Whether ``sampler`` can decide: a Sampler, or any instance with ``should_sample``."""
+    if isinstance(sampler, sampling.Sampler):
+        return True
+    # Duck-typed samplers worked in v0.3; a class (not yet instantiated) does not.
+    return not isinstance(sampler, type) and callable(getattr(sampler, "should_sample", None))
+
+
 def _shutdown_at_exit(source_ref: "weakref.ref[TracerSource]") -> None:
     source = source_ref()
     if source is not None:
@@ -76,6 +102,9 @@ class TracerSource(trace_api.TracerSource):
             configuration = read_configuration()
         #: Whether ``OTEL_SDK_DISABLED`` turned this source into the API's no-op.
         self.disabled = configuration.sdk_disabled
+        if sampler is not None and not _is_sampler(sampler):
+            logger.error("%s", _refused_sampler_message(sampler))
+            sampler = None
         self.sampler = sampler_from_configuration(configuration) if sampler is None else sampler
         default_resource = get_default_resource(configuration)
         self.resource = default_resource if resource is None else resource.merge(default_resource)

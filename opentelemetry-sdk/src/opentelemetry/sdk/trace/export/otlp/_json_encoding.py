@@ -147,7 +147,7 @@ _FLAGS_FIELDS = {flags: ',"flags":' + str(flags) if flags else "" for flags in r
 _STATUS_OK = StatusCanonicalCode.OK
 # The status of an OK span, most spans.
 _STATUS_OK_FIELD = ',"status":{"code":1}'
-_EMPTY_TRACE_STATE = trace_api.TraceState.get_default()
+_EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 
 
 def _span(span: Span) -> str:
