@@ -87,19 +87,21 @@ def test_every_span_of_a_source_carries_its_resource_to_the_exporter():
     source, exporter = _source(resource)
     with source.get_tracer("a").start_as_current_span("one"):
         source.get_tracer("b", "2").start_span("two").end()
-    assert [s.resource for s in exporter.get_finished_spans()] == [resource, resource]
+    assert [s.resource for s in exporter.get_finished_spans()] == [source.resource] * 2
+    assert source.resource.labels["service.name"] == "shop"
 
 
-def test_a_source_without_a_resource_gives_spans_the_empty_resource():
+def test_a_source_without_a_resource_gives_spans_the_default_resource():
     source, _ = _source()
-    assert source.get_tracer("a").start_span("s").resource == Resource.create_empty()
+    assert source.get_tracer("a").start_span("s").resource == source.resource
+    assert source.resource.labels["service.name"].startswith("unknown_service:")
 
 
 def test_sources_keep_their_own_resources():
     first, _ = _source(Resource({"service.name": "first"}))
     second, _ = _source(Resource({"service.name": "second"}))
-    assert first.get_tracer("t").start_span("s").resource.labels == {"service.name": "first"}
-    assert second.get_tracer("t").start_span("s").resource.labels == {"service.name": "second"}
+    assert first.get_tracer("t").start_span("s").resource.labels["service.name"] == "first"
+    assert second.get_tracer("t").start_span("s").resource.labels["service.name"] == "second"
 
 
 # -- instrumentation info ---------------------------------------------------

@@ -32,13 +32,14 @@ class _RecordingSampler(sampling.Sampler):
         self.calls = []
         self._decision = sampling.Decision(True, attributes)
 
-    def should_sample(self, parent_context, trace_id, span_id, name, links=()):
+    def should_sample(self, parent_context, trace_id, span_id, name, attributes=None, links=()):
         self.calls.append((parent_context, trace_id, span_id, name, links))
+        self.attributes_seen = attributes
         return self._decision
 
 
 class _BrokenSampler(sampling.Sampler):
-    def should_sample(self, parent_context, trace_id, span_id, name, links=()):
+    def should_sample(self, parent_context, trace_id, span_id, name, attributes=None, links=()):
         raise ValueError("broken sampler")
 
 
@@ -165,6 +166,28 @@ def test_sampler_is_asked_with_the_ids_name_and_links_the_span_gets():
     assert parent_context == _remote(True)
     assert (trace_id, span_id) == (span.context.trace_id, span.context.span_id)
     assert name == "operation" and list(given_links) == links
+
+
+def test_sampler_is_asked_with_the_attributes_the_span_starts_with():
+    sampler = _RecordingSampler()
+    tracer, _ = _tracer(sampler)
+    tracer.start_span("get", attributes={"http.method": "GET"})
+    assert sampler.attributes_seen == {"http.method": "GET"}
+    tracer.start_span("no attributes")
+    assert sampler.attributes_seen is None
+
+
+def test_a_v03_sampler_decides_on_the_span_attributes():
+    class DropHealthChecks(sampling.Sampler):
+        def should_sample(
+            self, parent_context, trace_id, span_id, name, attributes=None, links=()
+        ):
+            return sampling.Decision((attributes or {}).get("http.route") != "/health")
+
+    tracer, processor = _tracer(DropHealthChecks())
+    tracer.start_span("health", attributes={"http.route": "/health"}).end()
+    tracer.start_span("users", attributes={"http.route": "/users"}).end()
+    assert [span.name for span in processor.ended] == ["users"]
 
 
 def test_sampler_attributes_are_added_and_win_on_a_shared_key():

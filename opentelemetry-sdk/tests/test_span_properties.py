@@ -56,7 +56,7 @@ _odd_objects = st.sampled_from(
         trace_api.INVALID_SPAN,
         trace_api.INVALID_SPAN_CONTEXT,
         trace_api.Link(trace_api.INVALID_SPAN_CONTEXT),
-        trace_api.Event("e", 1),
+        trace_api.Event("e", None, 1),
         Resource({"a": "b"}),
         frozenset({1}),
         range(3),
@@ -318,7 +318,7 @@ def test_sdk_random_programs_never_raise_and_export_sound_spans(
             assert not span.get_context().trace_options.sampled
             assert span.get_context().is_valid()
     for span in exported:
-        _assert_well_formed(span, limits, resource, tracer.instrumentation_info)
+        _assert_well_formed(span, limits, source.resource, tracer.instrumentation_info)
 
 
 @_SETTINGS

@@ -99,9 +99,7 @@ def spans_with_every_feature():
         "consume", parent=None, kind=trace_api.SpanKind.CONSUMER
     ).end()
     # Built by hand: no instrumentation scope, never ended (no end time, no status).
-    unscoped = Span(
-        "unscoped", trace_api.SpanContext(0x2, 0x3), resource=Resource({"service.name": "worker"})
-    )
+    unscoped = Span("unscoped", trace_api.SpanContext(0x2, 0x3), resource=worker.resource)
     unscoped.start(start_time=5)
     return list(finished.get_finished_spans()) + [unscoped]
 
@@ -346,7 +344,7 @@ def test_unsupported_event_attribute_is_left_out_and_counted(receiver, encoding)
 
         @property
         def events(self):
-            return (trace_api.Event("odd", 7, {"ok": 1, "dict": {"a": 1}, "none": None}),)
+            return (trace_api.Event("odd", {"ok": 1, "dict": {"a": 1}, "none": None}, 7),)
 
     span = UncheckedSpan("unchecked", trace_api.SpanContext(1, 1))
     span.start()

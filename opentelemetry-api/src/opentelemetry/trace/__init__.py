@@ -6,15 +6,23 @@ application chooses the implementation, usually the SDK's ``TracerSource``,
 with :func:`set_preferred_tracer_source_implementation` or the environment
 variable ``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE`` (see
 :mod:`opentelemetry.util.loader`).
+
+The choice may come after libraries took their tracers: the source is
+resolved on first use (the first span, or :func:`tracer_source`), and a
+tracer handed out before that records once it is.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from ..util import loader
+from ._lazy_tracer import LazyTracer
 from .span import INVALID_SPAN, DefaultSpan, Event, Link, Span, SpanKind
 from .span_context import (
+    DEFAULT_TRACE_OPTIONS,
+    DEFAULT_TRACE_STATE,
     INVALID_SPAN_CONTEXT,
     INVALID_SPAN_ID,
     INVALID_TRACE_ID,
@@ -52,6 +60,8 @@ else:
         return alias
 
 __all__ = [
+    "DEFAULT_TRACE_OPTIONS",
+    "DEFAULT_TRACE_STATE",
     "DefaultSpan",
     "DefaultTracer",
     "DefaultTracerSource",
@@ -76,13 +86,19 @@ __all__ = [
     "tracer_source",
 ]
 
+logger = logging.getLogger(__name__)
+
 _TRACER_SOURCE: Optional[TracerSource] = None
 _TRACER_SOURCE_FACTORY: Optional[TracerSourceFactory] = None
 _LOCK = threading.Lock()
 
 
 def tracer_source() -> TracerSource:
-    """The process's tracer source, resolved on first use and kept."""
+    """The process's tracer source, resolved on first use and kept.
+
+    From here on the choice is made: a later
+    :func:`set_preferred_tracer_source_implementation` raises.
+    """
     global _TRACER_SOURCE  # pylint: disable=global-statement
     source = _TRACER_SOURCE
     if source is None:
@@ -98,25 +114,42 @@ def tracer_source() -> TracerSource:
 def get_tracer(
     instrumenting_module_name: str, instrumenting_library_version: str = ""
 ) -> Tracer:
-    """``tracer_source().get_tracer(...)``: the usual way to get a tracer."""
-    return tracer_source().get_tracer(
-        instrumenting_module_name, instrumenting_library_version
-    )
+    """A tracer for the named library (usually ``__name__``): the usual way to get one.
+
+    Once the source is resolved this is ``tracer_source().get_tracer(...)``.
+    Before, it does not resolve the source: it returns a tracer that fetches
+    the real one on its first use, so a library may take its tracer at
+    import time, before the application chooses the implementation.
+    """
+    source = _TRACER_SOURCE
+    if source is not None:
+        return source.get_tracer(instrumenting_module_name, instrumenting_library_version)
+    return LazyTracer(tracer_source, instrumenting_module_name, instrumenting_library_version)
 
 
 def set_preferred_tracer_source_implementation(factory: TracerSourceFactory) -> None:
     """Choose the factory that builds the tracer source.
 
-    Call it at start-up, before anything asks for a tracer: once the source
-    is resolved it cannot change, and a late call raises :exc:`RuntimeError`
-    so the mistake shows at once instead of spans silently going nowhere.
-    The environment variables win over this preference.
+    Call it at start-up, before the first span. Tracers libraries took
+    earlier with :func:`get_tracer` follow the choice. Once the source is in
+    use (a span started, or :func:`tracer_source` called) it cannot change,
+    and a late call raises :exc:`RuntimeError` so the mistake shows at once
+    instead of spans silently going nowhere. The environment variables win
+    over this preference. Something not callable (a source given where its
+    factory belongs) is logged and ignored.
     """
     global _TRACER_SOURCE_FACTORY  # pylint: disable=global-statement
+    if not callable(factory):
+        logger.error(
+            "set_preferred_tracer_source_implementation(%r) ignored: it takes a factory, "
+            "called with the API type, e.g. lambda api_type: source",
+            factory,
+        )
+        return
     with _LOCK:
         if _TRACER_SOURCE is not None:
             raise RuntimeError(
                 "The TracerSource is already in use; set the preferred "
-                "implementation before the first get_tracer() or tracer_source()"
+                "implementation before the first span or tracer_source()"
             )
         _TRACER_SOURCE_FACTORY = factory

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .trace_state import TraceState
+from .trace_state import DEFAULT_TRACE_STATE, TraceState
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from typing import Any, Optional
 
 __all__ = [
+    "DEFAULT_TRACE_OPTIONS",
+    "DEFAULT_TRACE_STATE",
     "INVALID_SPAN_CONTEXT",
     "INVALID_SPAN_ID",
     "INVALID_TRACE_ID",
@@ -51,7 +53,9 @@ class TraceOptions(int):
 
 
 _DEFAULT_OPTIONS = TraceOptions(TraceOptions.DEFAULT)
-_EMPTY_TRACE_STATE = TraceState.get_default()
+_EMPTY_TRACE_STATE = DEFAULT_TRACE_STATE
+#: The trace flags span contexts start with: not sampled.
+DEFAULT_TRACE_OPTIONS = _DEFAULT_OPTIONS
 
 
 class SpanContext:
@@ -67,8 +71,8 @@ class SpanContext:
         self,
         trace_id: int,
         span_id: int,
-        trace_options: Optional[TraceOptions] = None,
-        trace_state: Optional[TraceState] = None,
+        trace_options: Optional[TraceOptions] = DEFAULT_TRACE_OPTIONS,
+        trace_state: Optional[TraceState] = DEFAULT_TRACE_STATE,
     ) -> None:
         self.trace_id = trace_id
         self.span_id = span_id

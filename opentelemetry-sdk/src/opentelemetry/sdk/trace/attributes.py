@@ -21,7 +21,13 @@ if TYPE_CHECKING:
 
     from opentelemetry.util import types
 
-__all__ = ["SCALAR_TYPES", "clean_attribute_key", "clean_attribute_value", "clean_attributes"]
+__all__ = [
+    "SCALAR_TYPES",
+    "clean_attribute_key",
+    "clean_attribute_value",
+    "clean_attributes",
+    "truncate_attribute_value",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +89,27 @@ def clean_attribute_key(key: Any) -> Optional[str]:
     return None
 
 
+def truncate_attribute_value(value: Any, max_length: int) -> Any:
+    """A stored value with its strings cut to ``max_length`` characters.
+
+    A ``str`` is cut; a list of ``str`` becomes a list of cut strings; other
+    values are returned unchanged.
+    """
+    if type(value) is str:
+        return value[:max_length] if len(value) > max_length else value
+    if type(value) is list and value and type(value[0]) is str:
+        return [element[:max_length] for element in value]
+    return value
+
+
 def clean_attributes(
-    attributes: Any, limit: int
+    attributes: Any, limit: int, max_length: Optional[int] = None
 ) -> "tuple[Dict[str, types.AttributeValue], int]":
     """The valid entries of ``attributes``, the last ``limit`` of them.
 
     Returns the new dict and how many valid entries the limit evicted.
-    Invalid entries are logged and dropped.
+    Invalid entries are logged and dropped. With ``max_length``, string
+    values are cut to it (see :func:`truncate_attribute_value`).
     """
     if type(attributes) is not dict and not isinstance(attributes, Mapping):
         logger.warning("Dropped attributes %r: not a mapping", type(attributes).__name__)
@@ -105,6 +125,8 @@ def clean_attributes(
             value = clean_attribute_value(value)
             if value is None:
                 continue
+        if max_length is not None:
+            value = truncate_attribute_value(value, max_length)
         cleaned[key] = value
     dropped = len(cleaned) - max(limit, 0)
     if dropped > 0:

@@ -22,6 +22,7 @@ from .attributes import (
     clean_attribute_key,
     clean_attribute_value,
     clean_attributes,
+    truncate_attribute_value,
 )
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
@@ -124,7 +125,7 @@ class Span(trace_api.Span):
         if attributes:
             self._attributes: Optional[Dict[str, types.AttributeValue]]
             self._attributes, self._dropped_attributes = clean_attributes(
-                attributes, self._limits.max_attributes
+                attributes, self._limits.max_attributes, self._limits.max_attribute_length
             )
         else:
             self._attributes = None
@@ -155,7 +156,9 @@ class Span(trace_api.Span):
                 logger.warning("Dropped link %r: not a Link to a SpanContext", link)
                 continue
             if link.attributes:
-                attributes, _ = clean_attributes(link.attributes, self._limits.max_attributes)
+                attributes, _ = clean_attributes(
+                    link.attributes, self._limits.max_attributes, self._limits.max_attribute_length
+                )
                 link = trace_api.Link(link.context, attributes)
             kept.append(link)
         dropped = max(len(kept) - max(self._limits.max_links, 0), 0)
@@ -225,6 +228,9 @@ class Span(trace_api.Span):
         if self.end_time is not None:
             self._ignore_after_end("set_attribute")
             return
+        max_length = self._limits.max_attribute_length
+        if max_length is not None:
+            value = truncate_attribute_value(value, max_length)
         attributes = self._attributes
         if attributes is None:
             if self._limits.max_attributes > 0:
@@ -269,10 +275,12 @@ class Span(trace_api.Span):
                 )
             timestamp = time_ns()
         if attributes:
-            attributes, _ = clean_attributes(attributes, self._limits.max_attributes)
+            attributes, _ = clean_attributes(
+                attributes, self._limits.max_attributes, self._limits.max_attribute_length
+            )
         else:
             attributes = None
-        self._append_event(trace_api.Event(name, timestamp, attributes))
+        self._append_event(trace_api.Event(name, attributes, timestamp))
 
     def add_lazy_event(self, event: trace_api.Event) -> None:
         if not isinstance(event, trace_api.Event):

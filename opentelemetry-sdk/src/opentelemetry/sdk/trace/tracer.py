@@ -125,7 +125,9 @@ class Tracer(trace_api.Tracer):
             trace_id = parent_context.trace_id
             trace_state = parent_context.trace_state
         try:
-            decision = source.sampler.should_sample(parent_context, trace_id, span_id, name, links)
+            decision = source.sampler.should_sample(
+                parent_context, trace_id, span_id, name, attributes, links
+            )
         except Exception:  # a broken sampler must not break the application
             report_exception(logger, "%r failed; the span is not sampled", source.sampler)
             decision = _NOT_SAMPLED_DECISION

@@ -147,7 +147,7 @@ _FLAGS_FIELDS = {flags: ',"flags":' + str(flags) if flags else "" for flags in r
 _STATUS_OK = StatusCanonicalCode.OK
 # The status of an OK span, most spans.
 _STATUS_OK_FIELD = ',"status":{"code":1}'
-_EMPTY_TRACE_STATE = trace_api.TraceState.get_default()
+_EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 
 
 def _span(span: Span) -> str:
@@ -297,7 +297,10 @@ def encode_request(spans: Sequence[Span]) -> bytes:
 
 def _object(body: bytes) -> Dict[str, Any]:
     """The JSON object ``body`` holds; ``ValueError`` if it is something else."""
-    value = json.loads(body) if body.strip() else {}
+    try:
+        value = json.loads(body) if body.strip() else {}
+    except RecursionError:  # nested deeper than the parser goes
+        raise ValueError("nested too deeply") from None
     if not isinstance(value, dict):
         raise ValueError("expected a JSON object")
     return value
@@ -313,10 +316,14 @@ def decode_partial_success(body: bytes) -> Optional[Tuple[int, str]]:
         return None
     if not isinstance(partial, dict):
         raise ValueError("partialSuccess is not an object")
-    # int64 arrives as a string or a number.
-    rejected = int(partial.get("rejectedSpans", 0))
-    message = partial.get("errorMessage", "")
-    return rejected, str(message)
+    # int64 arrives as a string or a number; null is proto3 JSON's default value.
+    rejected = partial.get("rejectedSpans")
+    message = partial.get("errorMessage")
+    try:
+        count = int(rejected or 0)
+    except (TypeError, OverflowError):  # a list, an object, an infinite float
+        raise ValueError("rejectedSpans is not an integer") from None
+    return count, "" if message is None else str(message)
 
 
 def decode_error_message(body: bytes) -> str:
@@ -324,4 +331,5 @@ def decode_error_message(body: bytes) -> str:
 
     Raises ``ValueError`` if ``body`` is not a JSON object.
     """
-    return str(_object(body).get("message", ""))
+    message = _object(body).get("message")
+    return "" if message is None else str(message)

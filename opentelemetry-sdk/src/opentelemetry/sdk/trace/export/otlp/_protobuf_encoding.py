@@ -249,7 +249,7 @@ _FLAGS_FIELDS = {
 _STATUS_OK = StatusCanonicalCode.OK
 # ``Span.status`` (15) of an OK span, most spans: ``Status.code`` (3) = 1.
 _STATUS_OK_FIELD = b"\x7a\x02\x18\x01"
-_EMPTY_TRACE_STATE = trace_api.TraceState.get_default()
+_EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 
 
 def _status_field(status: Status) -> bytes:

@@ -9,7 +9,7 @@ from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
 from ._environment import resolve_settings
-from ._http_sender import HTTPSender, tls_context
+from ._http_sender import HTTPSender, printable, tls_context
 
 __all__ = ["OTLPSpanExporter"]
 
@@ -159,20 +159,23 @@ class OTLPSpanExporter(SpanExporter):
         return result
 
     def _log_partial_success(self, response: bytes, span_count: int) -> None:
+        # The request was accepted: whatever the body holds, the export succeeded.
         try:
             partial = self._encoding.decode_partial_success(response)
-        except ValueError:
+        except Exception:  # malformed beyond ValueError too: nesting past the parser's depth
             logger.debug("Ignored an unreadable success response from %s", self._url, exc_info=True)
             return
-        if partial is not None:
-            rejected, message = partial
+        if partial is None:
+            return
+        rejected, message = partial
+        if rejected or message:  # both empty: a full success, as the OTLP specification says
             report_failure(
                 logger,
                 "%s rejected %d of %d spans: %s",
                 self._url,
                 rejected,
                 span_count,
-                message or "no reason given",
+                printable(message) or "no reason given",
             )
 
     def shutdown(self) -> None:
