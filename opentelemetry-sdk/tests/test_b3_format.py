@@ -241,3 +241,10 @@ def test_inject_then_extract_round_trips(trace_id, span_id, sampled):
     carrier = {}
     FORMAT.inject(trace.DefaultSpan(context), dict.__setitem__, carrier)
     assert FORMAT.extract(getter, carrier) == context
+
+
+def test_extract_and_inject_work_through_the_class_as_in_v03():
+    carrier = {}
+    context = trace.SpanContext(int(TRACE_ID, 16), int(SPAN_ID, 16), trace.TraceOptions(1))
+    B3Format.inject(trace.DefaultSpan(context), dict.__setitem__, carrier)
+    assert B3Format.extract(lambda c, n: [c[n]] if n in c else [], carrier) == context
