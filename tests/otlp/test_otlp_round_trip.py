@@ -11,6 +11,7 @@ import json
 import math
 
 import pytest
+from google.protobuf import json_format
 
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.resources import Resource
@@ -19,15 +20,8 @@ from opentelemetry.sdk.trace.span import UNSET_STATUS
 from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # a dev requirement
 from opentelemetry.trace.status import Status, StatusCanonicalCode
-
-NO_SCHEMA = "needs the official OTLP schema: the opentelemetry-proto package (dev-requirements.txt)"
-
-trace_service_pb2 = pytest.importorskip(
-    "opentelemetry.proto.collector.trace.v1.trace_service_pb2",
-    reason=NO_SCHEMA,
-)
-json_format = pytest.importorskip("google.protobuf.json_format", reason=NO_SCHEMA)
 
 INT64_MAX = (1 << 63) - 1
 INT64_MIN = -(1 << 63)
