@@ -55,7 +55,6 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "api.span_context": ("trace/span_context.py", [_API_TESTS, _SDK_TESTS]),
     "api.span": ("trace/span.py", [_API_TESTS, _SDK_TESTS]),
     "api.tracer": ("trace/tracer.py", [_API_TESTS, _SDK_TESTS]),
-    "api.context": ("context/__init__.py", [_API_TESTS, _SDK_TESTS]),
     "api.async_context": ("context/async_context.py", [_API_TESTS, _SDK_TESTS]),
     "sdk.span": ("sdk/trace/span.py", [_SDK_TESTS]),
     "sdk.tracer": ("sdk/trace/tracer.py", [_SDK_TESTS]),
@@ -150,8 +149,9 @@ def run_module(module: str, children: int, timeout: float, show: bool) -> tuple[
         if match:
             statuses[match.group(1)] = match.group(2)
     if not statuses:
-        print(output[-3000:])
-        raise SystemExit(f"{module}: mutmut reported no mutants")
+        print(output[-2000:])
+        print(f"{module}: mutmut reported no mutants (see its output above)", flush=True)
+        return 0, 0, []
     survivors = sorted(name for name, status in statuses.items() if status != "killed")
     killed = len(statuses) - len(survivors)
     elapsed = time.monotonic() - started
@@ -190,7 +190,8 @@ def main() -> None:
         total += count
         if not options.keep:
             shutil.rmtree(WORK / module, ignore_errors=True)
-    print(f"overall: {total_killed}/{total} killed, score {100.0 * total_killed / total:.1f} %")
+    if total:
+        print(f"overall: {total_killed}/{total} killed, score {100.0 * total_killed / total:.1f} %")
 
 
 if __name__ == "__main__":
