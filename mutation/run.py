@@ -96,7 +96,7 @@ def _stage(module: str, path: str, tests: list[str]) -> Path:
     shutil.copytree(ROOT / _SDK_SRC, stage / "src" / "opentelemetry" / "sdk", ignore=ignore)
     for folder in (_API_TESTS, _SDK_TESTS, "tests"):
         shutil.copytree(ROOT / folder, stage / folder, ignore=ignore)
-    for extra in ("examples", "README.rst", "dev-requirements.txt"):
+    for extra in ("conftest.py", "examples", "README.rst", "dev-requirements.txt"):
         source = ROOT / extra
         if source.is_dir():
             shutil.copytree(source, stage / extra, ignore=ignore)
@@ -114,7 +114,7 @@ def _stage(module: str, path: str, tests: list[str]) -> Path:
         "[tool.mutmut]\n"
         'source_paths = ["src/"]\n'
         f'only_mutate = ["src/opentelemetry/{path}"]\n'
-        f"also_copy = {_toml_list([_API_TESTS, _SDK_TESTS, 'examples', 'README.rst'])}\n"
+        f"also_copy = {_toml_list([_API_TESTS, _SDK_TESTS, 'conftest.py', 'examples', 'README.rst'])}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
         f"do_not_mutate_patterns = {_toml_list(_LOG_LINE_PATTERNS)}\n"
     )
