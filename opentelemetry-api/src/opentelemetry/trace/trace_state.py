@@ -151,20 +151,13 @@ class TraceState(dict[str, str]):
         if type(header) is not str:
             logger.debug("Ignored tracestate: header value %.100r is not a str", header)
             return _EMPTY
+        if cls is TraceState:
+            trace_state = _from_canonical_header(header)
+            if trace_state is not None:
+                return trace_state
         if len(header) > _MAX_HEADER_LENGTH:
             logger.debug("Ignored tracestate: %d characters", len(header))
             return _EMPTY
-        # The usual header, as to_header writes it, is validated whole by one
-        # match; anything else takes the member-by-member path.
-        if _CANONICAL_HEADER_PATTERN.match(header) is not None:
-            members = header.split(",")
-            # Built directly: __init__ would validate every entry again,
-            # and the header is already the one to_header would write.
-            trace_state = _new_dict(cls)
-            _dict_init(trace_state, [member.split("=", 1) for member in members])
-            if len(trace_state) == len(members):  # else a key repeats: the first entry is kept
-                trace_state._header = header
-                return trace_state
         return cls._from_any_header(header)
 
     @classmethod
@@ -309,6 +302,30 @@ class TraceState(dict[str, str]):
 _new_dict = dict.__new__
 _dict_init = dict.__init__
 _set_item = dict.__setitem__
+
+
+def _from_canonical_header(header: str) -> Optional[TraceState]:
+    """The trace state of the usual header, as :meth:`TraceState.to_header` writes it; else ``None``.
+
+    One match validates the whole header (1 to 32 members, no whitespace or
+    empty members), in time bounded by the pattern whatever the input's
+    length. ``None`` sends anything else (and a repeated key) to the general
+    rules of :meth:`TraceState.from_header`, which this agrees with. The
+    propagators' hot path: a small function, not a method, so the usual
+    request pays for one call and no generic checks.
+    """
+    if _CANONICAL_HEADER_PATTERN.match(header) is None:
+        return None
+    members = header.split(",")
+    # Built directly: __init__ would validate every entry again, and the
+    # header is already the one to_header would write.
+    trace_state = _new_dict(TraceState)
+    _dict_init(trace_state, [member.split("=", 1) for member in members])
+    if len(trace_state) != len(members):  # a key repeats: the general rules keep the first
+        return None
+    trace_state._header = header
+    return trace_state
+
 _EMPTY = TraceState()
 #: The empty trace state span contexts start with: shared, so it ignores
 #: changes in place (with a warning).
