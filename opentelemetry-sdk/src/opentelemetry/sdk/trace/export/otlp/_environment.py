@@ -1,7 +1,7 @@
 """The exporter's settings: its arguments, else the environment, else the defaults.
 
 Each setting comes from the constructor argument when one is given, else from
-the trace-specific environment variable (``OTEL_EXPORTER_OTLP_TRACES_*``),
+the signal-specific environment variable (``OTEL_EXPORTER_OTLP_TRACES_*`` or ``_METRICS_*``),
 else from the general one (``OTEL_EXPORTER_OTLP_*``), else from the default
 of the OTLP exporter specification. An empty variable counts as unset. An
 invalid value, from an argument or a variable, is logged as a warning and
@@ -20,7 +20,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "http://localhost:4318"
 DEFAULT_TIMEOUT_SECONDS = 10.0
-TRACES_PATH = "/v1/traces"
 
 _PROTOCOLS = {"http/protobuf": "protobuf", "http/json": "json"}
 _ENCODINGS = ("protobuf", "json")
@@ -53,10 +52,10 @@ class ExporterSettings(NamedTuple):
     client_key_file: Optional[str]
 
 
-def _environment(environ: Mapping[str, str], name: str) -> List[Tuple[str, str]]:
-    """The set variables for setting ``name``: trace-specific first."""
+def _environment(environ: Mapping[str, str], name: str, signal: str) -> List[Tuple[str, str]]:
+    """The set variables for setting ``name``: the signal's own (``TRACES``, ``METRICS``) first."""
     found = []
-    for variable in ("OTEL_EXPORTER_OTLP_TRACES_" + name, "OTEL_EXPORTER_OTLP_" + name):
+    for variable in ("OTEL_EXPORTER_OTLP_{}_{}".format(signal, name), "OTEL_EXPORTER_OTLP_" + name):
         value = environ.get(variable, "").strip()
         if value:
             found.append((variable, value))
@@ -72,27 +71,28 @@ def _valid_url(value: str) -> bool:
     return port_valid and parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def _with_traces_path(base: str) -> str:
-    """``base`` with ``/v1/traces`` appended to its path, without a double slash."""
+def _with_signal_path(base: str, signal: str) -> str:
+    """``base`` with ``/v1/traces`` (``/v1/metrics``) appended to its path, without a double slash."""
     parts = urllib.parse.urlsplit(base)
-    return urllib.parse.urlunsplit(parts._replace(path=parts.path.rstrip("/") + TRACES_PATH))
+    path = "/v1/" + signal.lower()
+    return urllib.parse.urlunsplit(parts._replace(path=parts.path.rstrip("/") + path))
 
 
-def _resolve_url(endpoint: Optional[str], environ: Mapping[str, str]) -> str:
+def _resolve_url(endpoint: Optional[str], environ: Mapping[str, str], signal: str) -> str:
     if endpoint is not None:
         if isinstance(endpoint, str) and _valid_url(endpoint):
-            return _with_traces_path(endpoint)
+            return _with_signal_path(endpoint, signal)
         logger.warning(
             "Ignored OTLP endpoint %r: not an http:// or https:// URL with a host", endpoint
         )
-    for variable, value in _environment(environ, "ENDPOINT"):
+    for variable, value in _environment(environ, "ENDPOINT", signal):
         if _valid_url(value):
             # The trace-specific URL is used as given; the general one is a base.
-            if variable == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
+            if variable == "OTEL_EXPORTER_OTLP_{}_ENDPOINT".format(signal):
                 return value
-            return _with_traces_path(value)
+            return _with_signal_path(value, signal)
         logger.warning("Ignored %s=%r: not an http:// or https:// URL with a host", variable, value)
-    return DEFAULT_ENDPOINT + TRACES_PATH
+    return _with_signal_path(DEFAULT_ENDPOINT, signal)
 
 
 def _valid_header(name: Any, value: Any, source: str) -> bool:
@@ -132,7 +132,7 @@ def _parse_headers(value: str, source: str) -> Dict[str, str]:
 
 
 def _resolve_headers(
-    headers: Optional[Mapping[str, str]], environ: Mapping[str, str]
+    headers: Optional[Mapping[str, str]], environ: Mapping[str, str], signal: str
 ) -> Dict[str, str]:
     if headers is not None:
         if isinstance(headers, Mapping):
@@ -142,11 +142,11 @@ def _resolve_headers(
                 if _valid_header(name, value, "the headers argument")
             }
         logger.warning("Ignored OTLP headers %r: not a mapping of str to str", headers)
-    found = _environment(environ, "HEADERS")
+    found = _environment(environ, "HEADERS", signal)
     return _parse_headers(found[0][1], found[0][0]) if found else {}
 
 
-def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str]) -> float:
+def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str], signal: str) -> float:
     if timeout is not None:
         if (
             isinstance(timeout, (int, float))
@@ -156,7 +156,7 @@ def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str]) -> fl
         ):
             return float(timeout)
         logger.warning("Ignored OTLP timeout %r: not a positive number of seconds", timeout)
-    for variable, value in _environment(environ, "TIMEOUT"):
+    for variable, value in _environment(environ, "TIMEOUT", signal):
         # The variables hold milliseconds, as an integer.
         if value.isdigit() and int(value) > 0:
             return int(value) / 1000.0
@@ -164,24 +164,26 @@ def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str]) -> fl
     return DEFAULT_TIMEOUT_SECONDS
 
 
-def _resolve_compression(compression: Optional[str], environ: Mapping[str, str]) -> str:
+def _resolve_compression(
+    compression: Optional[str], environ: Mapping[str, str], signal: str
+) -> str:
     if compression is not None:
         if compression in _COMPRESSIONS:
             return compression
         logger.warning("Ignored OTLP compression %r: expected 'gzip' or 'none'", compression)
-    for variable, value in _environment(environ, "COMPRESSION"):
+    for variable, value in _environment(environ, "COMPRESSION", signal):
         if value.lower() in _COMPRESSIONS:
             return value.lower()
         logger.warning("Ignored %s=%r: expected gzip or none", variable, value)
     return "none"
 
 
-def _resolve_encoding(encoding: Optional[str], environ: Mapping[str, str]) -> str:
+def _resolve_encoding(encoding: Optional[str], environ: Mapping[str, str], signal: str) -> str:
     if encoding is not None:
         if encoding in _ENCODINGS:
             return encoding
         logger.warning("Ignored OTLP encoding %r: expected 'protobuf' or 'json'", encoding)
-    for variable, value in _environment(environ, "PROTOCOL"):
+    for variable, value in _environment(environ, "PROTOCOL", signal):
         if value in _PROTOCOLS:
             return _PROTOCOLS[value]
         logger.warning(
@@ -190,14 +192,16 @@ def _resolve_encoding(encoding: Optional[str], environ: Mapping[str, str]) -> st
     return "protobuf"
 
 
-def _resolve_file(argument: Optional[str], environ: Mapping[str, str], name: str) -> Optional[str]:
+def _resolve_file(
+    argument: Optional[str], environ: Mapping[str, str], name: str, signal: str
+) -> Optional[str]:
     if argument is not None:
         if isinstance(argument, str) and argument:
             return argument
         logger.warning(
             "Ignored OTLP %s file %r: not a path", name.lower().replace("_", " "), argument
         )
-    found = _environment(environ, name)
+    found = _environment(environ, name, signal)
     return found[0][1] if found else None
 
 
@@ -211,17 +215,22 @@ def resolve_settings(
     certificate_file: Optional[str] = None,
     client_certificate_file: Optional[str] = None,
     client_key_file: Optional[str] = None,
+    signal: str = "TRACES",
 ) -> ExporterSettings:
-    """The settings from the arguments given, ``environ`` and the defaults."""
+    """The settings from the arguments given, ``environ`` and the defaults.
+
+    ``signal`` (``"TRACES"`` or ``"METRICS"``) chooses the signal-specific
+    variables (``OTEL_EXPORTER_OTLP_<signal>_*``) and the path (``/v1/traces``).
+    """
     return ExporterSettings(
-        url=_resolve_url(endpoint, environ),
-        headers=_resolve_headers(headers, environ),
-        timeout=_resolve_timeout(timeout, environ),
-        compression=_resolve_compression(compression, environ),
-        encoding=_resolve_encoding(encoding, environ),
-        certificate_file=_resolve_file(certificate_file, environ, "CERTIFICATE"),
+        url=_resolve_url(endpoint, environ, signal),
+        headers=_resolve_headers(headers, environ, signal),
+        timeout=_resolve_timeout(timeout, environ, signal),
+        compression=_resolve_compression(compression, environ, signal),
+        encoding=_resolve_encoding(encoding, environ, signal),
+        certificate_file=_resolve_file(certificate_file, environ, "CERTIFICATE", signal),
         client_certificate_file=_resolve_file(
-            client_certificate_file, environ, "CLIENT_CERTIFICATE"
+            client_certificate_file, environ, "CLIENT_CERTIFICATE", signal
         ),
-        client_key_file=_resolve_file(client_key_file, environ, "CLIENT_KEY"),
+        client_key_file=_resolve_file(client_key_file, environ, "CLIENT_KEY", signal),
     )
