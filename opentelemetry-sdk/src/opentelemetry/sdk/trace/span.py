@@ -40,7 +40,9 @@ __all__ = ["Span"]
 logger = logging.getLogger(__name__)
 
 _EMPTY_ATTRIBUTES: Mapping[str, types.AttributeValue] = _pytypes.MappingProxyType({})
-_OK_STATUS = Status(StatusCanonicalCode.OK)
+#: What an ended span's status is when none was set: it reads as OK, as in
+#: v0.3, and exporters that know UNSET (OTLP) tell it apart by identity.
+UNSET_STATUS = Status(StatusCanonicalCode.OK)
 _DEFAULT_LIMITS = SpanLimits()
 # Explicit times must fit int64 nanoseconds since the epoch, as exporters
 # and backends store them; None (the usual case) skips the range check.
@@ -377,7 +379,7 @@ class Span(trace_api.Span):
             end_time = start_time
         self.end_time = end_time
         if self._status is None:
-            self._status = _OK_STATUS
+            self._status = UNSET_STATUS
         processor = self._span_processor
         if processor is not None:
             try:

@@ -69,7 +69,9 @@ class B3Format(HTTPTextFormat):
     Injection writes the ``X-B3-*`` headers (in lower case, which HTTP
     treats as the same names and case-sensitive transports prefer), with
     ``X-B3-ParentSpanId`` from the span's ``parent`` when it has one and
-    ``X-B3-Sampled`` always ``1`` or ``0``.
+    ``X-B3-Sampled`` always ``1`` or ``0``. With ``single_header=True``
+    (``OTEL_PROPAGATORS=b3``) it writes the one ``b3`` header instead:
+    ``{TraceId}-{SpanId}-{1|0}``.
     """
 
     SINGLE_HEADER_KEY = "b3"
@@ -143,10 +145,25 @@ class B3Format(HTTPTextFormat):
                     logger.debug("Read X-B3-Sampled %.100r as not sampled", sampled_value)
         return trace.SpanContext(trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED)
 
+    def __init__(self, single_header: bool = False) -> None:
+        #: Whether ``inject`` writes the single ``b3`` header rather than ``X-B3-*``.
+        self.single_header = single_header is True
+
     def inject(self, span: trace.Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
         try:
             context = span.get_context()
             if not context.is_valid():
+                return
+            if self.single_header:
+                set_in_carrier(
+                    carrier,
+                    self.SINGLE_HEADER_KEY,
+                    "{}-{}-{}".format(
+                        format_trace_id(context.trace_id),
+                        format_span_id(context.span_id),
+                        "1" if context.trace_options.sampled else "0",
+                    ),
+                )
                 return
             set_in_carrier(carrier, self.TRACE_ID_KEY, format_trace_id(context.trace_id))
             set_in_carrier(carrier, self.SPAN_ID_KEY, format_span_id(context.span_id))
