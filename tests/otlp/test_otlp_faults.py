@@ -6,10 +6,15 @@ and logs no secret and no line the server wrote. Every wait here is bounded;
 delays are checked as requested waits (``fake_time``), never measured.
 """
 
+import base64
 import logging
+import os
 import select
 import socket
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +22,9 @@ from opentelemetry import trace as trace_api
 from opentelemetry.sdk.trace import Span
 from opentelemetry.sdk.trace.export import SpanExportResult
 from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter, _http_sender
+from opentelemetry.sdk.trace.export.otlp._environment import resolve_settings
+
+CERTS = Path(__file__).resolve().parent / "certs"
 
 
 def make_spans(count=3):
@@ -301,3 +309,205 @@ def test_a_huge_retry_after_holds_back_exports_for_five_minutes_at_most(receiver
     exporter.shutdown()
 
     assert len(receiver.requests) == 2
+
+
+# -- 6: an encrypted client key is refused, never prompted for ---------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_encrypted_client_key_is_a_logged_error_not_a_pass_phrase_prompt():
+    import pty
+
+    code = (
+        "import logging; logging.basicConfig(level=logging.WARNING)\n"
+        "from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter\n"
+        "OTLPSpanExporter('https://127.0.0.1:1', client_certificate_file={!r},"
+        " client_key_file={!r}).shutdown()\n"
+        "print('constructed', flush=True)\n"
+    ).format(str(CERTS / "client.pem"), str(CERTS / "client-encrypted.key"))
+    # A child with a terminal of its own, where OpenSSL would ask for the pass-phrase.
+    pid, terminal = pty.fork()
+    if pid == 0:
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    output = b""
+    give_up_at = time.monotonic() + 60
+    try:
+        while b"constructed" not in output and b"pass phrase" not in output.lower():
+            if time.monotonic() > give_up_at:
+                break
+            if not select.select([terminal], [], [], 1)[0]:
+                continue
+            try:
+                chunk = os.read(terminal, 4096)
+            except OSError:  # the child exited and closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(terminal)
+
+    assert b"pass phrase" not in output.lower()
+    assert b"Could not load the client certificate" in output
+    assert b"constructed" in output
+
+
+# -- 17: settings that would fail every export are refused at construction --
+
+
+@pytest.mark.parametrize(
+    "headers, environment",
+    [
+        ({"x-tenant": "caf\u00e9 \u2713", "x-ok": "1"}, {}),
+        (None, {"OTEL_EXPORTER_OTLP_HEADERS": "x-tenant=%E2%9C%93,x-ok=1"}),
+        ({"x-tenant": "a\x7fb", "x-ok": "1"}, {}),
+    ],
+)
+def test_header_value_http_cannot_send_is_refused_at_construction(
+    receiver, caplog, monkeypatch, headers, environment
+):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with caplog.at_level(logging.WARNING):
+        exporter = OTLPSpanExporter(receiver.endpoint, headers=headers)
+
+    assert exporter.export(make_spans()) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    assert "Ignored header 'x-tenant'" in caplog.text
+    (request,) = receiver.requests
+    assert request.headers["x-ok"] == "1" and "x-tenant" not in request.headers
+
+
+def test_latin1_header_value_is_sent(receiver):
+    exporter = OTLPSpanExporter(receiver.endpoint, headers={"x-tenant": "caf\u00e9"})
+
+    assert exporter.export(make_spans()) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    assert receiver.requests[0].headers["x-tenant"].encode("latin-1") == b"caf\xe9"
+
+
+@pytest.mark.parametrize("timeout", [1e10, 3600.5, float("inf")])
+def test_timeout_too_long_to_wait_for_falls_back_to_the_default(receiver, caplog, timeout):
+    with caplog.at_level(logging.WARNING):
+        exporter = OTLPSpanExporter(receiver.endpoint, timeout=timeout)
+
+    assert exporter.export(make_spans()) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    assert "Ignored OTLP timeout" in caplog.text
+    assert resolve_settings({}, timeout=timeout).timeout == 10.0
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "\u0663", "9" * 5000, "3600001"])
+def test_timeout_variable_that_is_no_usable_integer_falls_back_to_the_default(
+    receiver, caplog, monkeypatch, value
+):
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TIMEOUT", value)
+    with caplog.at_level(logging.WARNING):
+        exporter = OTLPSpanExporter(receiver.endpoint)
+
+    assert exporter.export(make_spans()) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    assert "Ignored OTEL_EXPORTER_OTLP_TIMEOUT=" in caplog.text
+    assert resolve_settings({"OTEL_EXPORTER_OTLP_TIMEOUT": value}).timeout == 10.0
+
+
+# -- 18: credentials are sent, never shown ----------------------------------
+
+
+def test_endpoint_user_and_password_are_sent_as_basic_auth_and_never_shown(receiver, caplog):
+    receiver.respond(400, body=b"bad request")
+    endpoint = receiver.endpoint.replace("http://", "http://alice:hunter%402@")
+    with caplog.at_level(logging.DEBUG):
+        exporter = OTLPSpanExporter(endpoint)
+        exporter.export(make_spans())
+    exporter.shutdown()
+
+    (request,) = receiver.requests
+    assert request.headers["Authorization"] == "Basic " + base64.b64encode(
+        b"alice:hunter@2"
+    ).decode("ascii")
+    assert request.path == "/v1/traces"
+    assert "rejected spans" in caplog.text  # the warning is there, the password is not
+    assert "hunter" not in caplog.text
+    assert "hunter" not in repr(exporter)
+    assert "hunter" not in repr(resolve_settings({}, endpoint=endpoint))
+
+
+def test_endpoint_credentials_never_appear_in_delivery_failures(closed_port, caplog):
+    exporter = OTLPSpanExporter(
+        "http://alice:hunter2@127.0.0.1:{}".format(closed_port), timeout=0.2
+    )
+    with caplog.at_level(logging.DEBUG):
+        assert exporter.export(make_spans()) is SpanExportResult.FAILED_RETRYABLE
+    exporter.shutdown()
+
+    assert "Could not send spans to http://127.0.0.1:" in caplog.text
+    assert "hunter2" not in caplog.text
+
+
+def test_explicit_authorization_header_wins_over_endpoint_credentials(receiver, caplog):
+    endpoint = receiver.endpoint.replace("http://", "http://alice:hunter2@")
+    with caplog.at_level(logging.WARNING):
+        exporter = OTLPSpanExporter(endpoint, headers={"authorization": "Bearer token-9"})
+    exporter.export(make_spans())
+    exporter.shutdown()
+
+    assert receiver.requests[0].headers["authorization"] == "Bearer token-9"
+    assert "Ignored the user and password in the OTLP endpoint" in caplog.text
+    assert "hunter2" not in caplog.text and "token-9" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "arguments, environment",
+    [
+        ({"endpoint": "ftp://alice:hunter2@collector:4318"}, {}),
+        ({"endpoint": b"http://alice:hunter2@collector:4318"}, {}),
+        ({}, {"OTEL_EXPORTER_OTLP_ENDPOINT": "htp://alice:hunter2@collector"}),
+        ({}, {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://alice:hunter2@collector:99999"}),
+    ],
+)
+def test_invalid_endpoint_is_logged_without_its_credentials(caplog, arguments, environment):
+    with caplog.at_level(logging.WARNING):
+        settings = resolve_settings(environment, **arguments)
+
+    assert settings.url == "http://localhost:4318/v1/traces"
+    assert "Ignored" in caplog.text
+    assert "hunter2" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "arguments, environment",
+    [
+        ({}, {"OTEL_EXPORTER_OTLP_HEADERS": "Authorization Bearer hunter2"}),
+        ({}, {"OTEL_EXPORTER_OTLP_HEADERS": "x-ok=1,Authorization: Bearer hunter2"}),
+        ({}, {"OTEL_EXPORTER_OTLP_HEADERS": "=hunter2"}),
+        ({}, {"OTEL_EXPORTER_OTLP_HEADERS": "api key=hunter2"}),
+        ({}, {"OTEL_EXPORTER_OTLP_HEADERS": "api-key=hunter2%0A"}),
+        ({"headers": [("authorization", "Bearer hunter2")]}, {}),
+        ({"headers": "authorization=Bearer hunter2"}, {}),
+        ({"headers": {"Authorization: Bearer hunter2": "x"}}, {}),
+        ({"headers": {"authorization": b"Bearer hunter2"}}, {}),
+    ],
+)
+def test_malformed_headers_are_logged_without_their_secrets(caplog, arguments, environment):
+    with caplog.at_level(logging.WARNING):
+        settings = resolve_settings(environment, **arguments)
+
+    assert "Ignored" in caplog.text
+    assert "hunter2" not in caplog.text
+    assert "hunter2" not in repr(settings)
+
+
+def test_settings_repr_hides_header_values():
+    settings = resolve_settings({}, headers={"authorization": "Bearer hunter2"})
+
+    assert "hunter2" not in repr(settings)
+    assert "'authorization': '<hidden>'" in repr(settings)

@@ -16,7 +16,14 @@ from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import StatusCanonicalCode
 
 from ...span import Span
-from ._span_mapping import group_spans, otlp_kind, otlp_status, parent_span_id, trace_state_header
+from ._span_mapping import (
+    UNSET_STATUS,
+    group_spans,
+    otlp_kind,
+    otlp_status,
+    parent_span_id,
+    trace_state_header,
+)
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
@@ -249,13 +256,14 @@ def _span(span: Span) -> str:
     if span.dropped_links:
         parts.append(',"droppedLinksCount":' + _json_value(span.dropped_links))
     status = span.status
-    if status is not None:
+    # A status never set is UNSET: no field (the usual case, checked by identity).
+    if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its text is a constant.
         if status.canonical_code is _STATUS_OK:
             parts.append(_STATUS_OK_FIELD)
         else:
             mapped = otlp_status(status)
-            assert mapped is not None  # only UNSET, no status at all, maps to None
+            assert mapped is not None  # UNSET, the only status mapped to None, is left out before
             code, message = mapped
             if message:
                 parts.append(f',"status":{{"message":{_json_value(message)},"code":{code}}}')
@@ -306,10 +314,14 @@ def _object(body: bytes) -> Dict[str, Any]:
     return value
 
 
-def decode_partial_success(body: bytes) -> Optional[Tuple[int, str]]:
-    """The rejected span count and message of a response, or ``None`` if full success.
+def decode_partial_success(
+    body: bytes, rejected_field: str = "rejectedSpans"
+) -> Optional[Tuple[int, str]]:
+    """The rejected count and message of a response, or ``None`` if full success.
 
-    Raises ``ValueError`` if ``body`` is not an ``ExportTraceServiceResponse``.
+    ``rejected_field`` names the count: ``rejectedSpans`` in an
+    ``ExportTraceServiceResponse``, ``rejectedDataPoints`` for metrics.
+    Raises ``ValueError`` if ``body`` is not such a response.
     """
     partial = _object(body).get("partialSuccess")
     if not partial:
@@ -317,7 +329,7 @@ def decode_partial_success(body: bytes) -> Optional[Tuple[int, str]]:
     if not isinstance(partial, dict):
         raise ValueError("partialSuccess is not an object")
     # int64 arrives as a string or a number; null is proto3 JSON's default value.
-    rejected = partial.get("rejectedSpans")
+    rejected = partial.get(rejected_field)
     message = partial.get("errorMessage")
     try:
         count = int(rejected or 0)
