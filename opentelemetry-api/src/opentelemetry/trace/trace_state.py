@@ -51,6 +51,9 @@ _CANONICAL_HEADER_PATTERN = re.compile(
 # The longest valid list-member: a 256-character key, "=", a 256-character
 # value. Longer members are rejected before the member pattern runs.
 _MAX_MEMBER_LENGTH = 256 + 1 + 256
+# The longest header the canonical pattern can match: 32 maximal members and
+# their commas. Longer input is not even shown to it.
+_MAX_CANONICAL_LENGTH = MAX_ENTRIES * _MAX_MEMBER_LENGTH + MAX_ENTRIES - 1
 # The longest combined header parsed at all. 32 maximal members with their
 # commas take 16,447 characters; the rest allows generous optional
 # whitespace and empty members. Longer input is ignored outright, so a
@@ -151,13 +154,13 @@ class TraceState(dict[str, str]):
         if type(header) is not str:
             logger.debug("Ignored tracestate: header value %.100r is not a str", header)
             return _EMPTY
+        if len(header) > _MAX_HEADER_LENGTH:
+            logger.debug("Ignored tracestate: %d characters", len(header))
+            return _EMPTY
         if cls is TraceState:
             trace_state = _from_canonical_header(header)
             if trace_state is not None:
                 return trace_state
-        if len(header) > _MAX_HEADER_LENGTH:
-            logger.debug("Ignored tracestate: %d characters", len(header))
-            return _EMPTY
         return cls._from_any_header(header)
 
     @classmethod
@@ -308,13 +311,13 @@ def _from_canonical_header(header: str) -> Optional[TraceState]:
     """The trace state of the usual header, as :meth:`TraceState.to_header` writes it; else ``None``.
 
     One match validates the whole header (1 to 32 members, no whitespace or
-    empty members), in time bounded by the pattern whatever the input's
-    length. ``None`` sends anything else (and a repeated key) to the general
+    empty members), in time linear in its length; a header longer than 32
+    maximal members is refused before the pattern reads it. ``None`` sends anything else (and a repeated key) to the general
     rules of :meth:`TraceState.from_header`, which this agrees with. The
     propagators' hot path: a small function, not a method, so the usual
     request pays for one call and no generic checks.
     """
-    if _CANONICAL_HEADER_PATTERN.match(header) is None:
+    if len(header) > _MAX_CANONICAL_LENGTH or _CANONICAL_HEADER_PATTERN.match(header) is None:
         return None
     members = header.split(",")
     # Built directly: __init__ would validate every entry again, and the
