@@ -314,10 +314,14 @@ def _object(body: bytes) -> Dict[str, Any]:
     return value
 
 
-def decode_partial_success(body: bytes) -> Optional[Tuple[int, str]]:
-    """The rejected span count and message of a response, or ``None`` if full success.
+def decode_partial_success(
+    body: bytes, rejected_field: str = "rejectedSpans"
+) -> Optional[Tuple[int, str]]:
+    """The rejected count and message of a response, or ``None`` if full success.
 
-    Raises ``ValueError`` if ``body`` is not an ``ExportTraceServiceResponse``.
+    ``rejected_field`` names the count: ``rejectedSpans`` in an
+    ``ExportTraceServiceResponse``, ``rejectedDataPoints`` for metrics.
+    Raises ``ValueError`` if ``body`` is not such a response.
     """
     partial = _object(body).get("partialSuccess")
     if not partial:
@@ -325,7 +329,7 @@ def decode_partial_success(body: bytes) -> Optional[Tuple[int, str]]:
     if not isinstance(partial, dict):
         raise ValueError("partialSuccess is not an object")
     # int64 arrives as a string or a number; null is proto3 JSON's default value.
-    rejected = partial.get("rejectedSpans")
+    rejected = partial.get(rejected_field)
     message = partial.get("errorMessage")
     try:
         count = int(rejected or 0)
