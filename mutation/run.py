@@ -40,6 +40,7 @@ _PROPAGATION_TESTS = [
     f"{_API_TESTS}/test_propagators.py",
     "tests/test_w3c_trace_context.py",
 ]
+_METRICS_TESTS = f"{_SDK_TESTS}/metrics"
 _OTLP_TESTS = [
     "tests/otlp/test_otlp_round_trip.py",
     "tests/otlp/test_otlp_batch_export.py",
@@ -55,10 +56,13 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "api.span_context": ("trace/span_context.py", [_API_TESTS, _SDK_TESTS]),
     "api.span": ("trace/span.py", [_API_TESTS, _SDK_TESTS]),
     "api.tracer": ("trace/tracer.py", [_API_TESTS, _SDK_TESTS]),
+    "api.base_context": ("context/base_context.py", [_API_TESTS, _SDK_TESTS]),
     "api.async_context": ("context/async_context.py", [_API_TESTS, _SDK_TESTS]),
+    "api.sampling": ("trace/sampling.py", [_API_TESTS, _SDK_TESTS]),
     "sdk.span": ("sdk/trace/span.py", [_SDK_TESTS]),
     "sdk.tracer": ("sdk/trace/tracer.py", [_SDK_TESTS]),
     "sdk.span_processor": ("sdk/trace/span_processor.py", [_SDK_TESTS]),
+    "sdk.sampling": ("sdk/trace/sampling.py", [_SDK_TESTS]),
     "sdk.limits": ("sdk/trace/limits.py", [_SDK_TESTS]),
     "sdk.attributes": ("sdk/trace/attributes.py", [_SDK_TESTS]),
     "sdk.simple_span_processor": (
@@ -76,6 +80,12 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "otlp.span_mapping": ("sdk/trace/export/otlp/_span_mapping.py", _OTLP_TESTS),
     "otlp.json_encoding": ("sdk/trace/export/otlp/_json_encoding.py", _OTLP_TESTS),
     "otlp.protobuf_encoding": ("sdk/trace/export/otlp/_protobuf_encoding.py", _OTLP_TESTS),
+    "metrics.metric": ("sdk/metrics/metric.py", [_METRICS_TESTS]),
+    "metrics.handles": ("sdk/metrics/handles.py", [_METRICS_TESTS]),
+    "metrics.meter": ("sdk/metrics/meter.py", [_METRICS_TESTS]),
+    "metrics.aggregate": ("sdk/metrics/export/aggregate.py", [_METRICS_TESTS]),
+    "metrics.batcher": ("sdk/metrics/export/batcher.py", [_METRICS_TESTS]),
+    "metrics.controller": ("sdk/metrics/export/controller.py", [_METRICS_TESTS]),
 }
 
 # Lines of a logging call (its first line, or a format string on a line of its own).
@@ -109,7 +119,7 @@ def _stage(module: str, path: str, tests: list[str]) -> Path:
 
     (stage / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\n"
-        'addopts = "--import-mode=importlib -p no:cacheprovider"\n'
+        'addopts = "--import-mode=importlib -p no:cacheprovider --hypothesis-profile=mutation"\n'
         'filterwarnings = ["error::pytest.PytestUnraisableExceptionWarning"]\n\n'
         "[tool.mutmut]\n"
         'source_paths = ["src/"]\n'
