@@ -2,14 +2,16 @@
 
 import logging
 import os
+import threading
 from typing import Callable, Mapping, NamedTuple, Optional, Sequence, Tuple
 
-from ...._error_handler import report_failure
+from ...._error_handler import report_exception, report_failure
 from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
 from ._environment import resolve_settings
 from ._http_sender import HTTPSender, printable, tls_context
+from ._span_mapping import EncodingFailures
 
 __all__ = ["OTLPSpanExporter"]
 
@@ -18,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 class _Encoding(NamedTuple):
     content_type: str
-    encode_request: Callable[[Sequence[Span]], bytes]
+    encode_request: Callable[[Sequence[Span], Optional[EncodingFailures]], bytes]
     decode_partial_success: Callable[[bytes], Optional[Tuple[int, str]]]
     decode_error_message: Callable[[bytes], str]
 
@@ -98,7 +100,11 @@ class OTLPSpanExporter(SpanExporter):
     form; the trace flags go in ``flags``. Integers past the signed 64-bit
     range are sent as decimal strings. An attribute value OTLP cannot hold
     (possible only in spans built outside the SDK's checks) is left out and counted
-    in the dropped attributes.
+    in the dropped attributes. A span that cannot be encoded at all (an id
+    that is not a 128- or 64-bit int, a trace state that is not a mapping) is
+    left out of the request, logged and counted in
+    :attr:`spans_dropped_unencodable`; the other spans of its batch are sent.
+    ``export`` never raises.
 
     .. versionadded:: 0.3
     """
@@ -145,18 +151,49 @@ class OTLPSpanExporter(SpanExporter):
             self._encoding.decode_error_message,
         )
         self._shut_down = False
+        self._dropped_unencodable = 0
+        self._count_lock = threading.Lock()  # exports may run on several threads at once
 
     def export(self, spans: Sequence[Span]) -> SpanExportResult:
         """Send ``spans`` in one request; see the class for how failures map to results."""
         if self._shut_down:
             return SpanExportResult.FAILED_NOT_RETRYABLE
-        if not spans:
-            return SpanExportResult.SUCCESS
-        body = self._encoding.encode_request(spans)
-        result, response = self._sender.send(body, len(spans))
-        if result is SpanExportResult.SUCCESS and response:
-            self._log_partial_success(response, len(spans))
-        return result
+        try:
+            if not spans:
+                return SpanExportResult.SUCCESS
+            failures = EncodingFailures()
+            body = self._encoding.encode_request(spans, failures)
+            sent = len(spans) - failures.dropped
+            if failures.dropped:
+                self._report_unencodable(failures, len(spans))
+                if not sent:
+                    return SpanExportResult.FAILED_NOT_RETRYABLE
+            result, response = self._sender.send(body, sent)
+            if result is SpanExportResult.SUCCESS and response:
+                self._log_partial_success(response, sent)
+            return result
+        except Exception:  # a failure nobody foresaw must not reach the processor
+            report_exception(logger, "%r could not export spans", self)
+            return SpanExportResult.FAILED_NOT_RETRYABLE
+
+    def _report_unencodable(self, failures: EncodingFailures, span_count: int) -> None:
+        with self._count_lock:
+            self._dropped_unencodable += failures.dropped
+        error = failures.first_error
+        report_failure(
+            logger,
+            "%r left out %d of %d spans that could not be encoded (counted in "
+            "spans_dropped_unencodable); the first: %s",
+            self,
+            failures.dropped,
+            span_count,
+            printable("{}: {}".format(type(error).__name__, error)),
+        )
+
+    @property
+    def spans_dropped_unencodable(self) -> int:
+        """Spans left out of their request because they could not be encoded."""
+        return self._dropped_unencodable
 
     def _log_partial_success(self, response: bytes, span_count: int) -> None:
         # The request was accepted: whatever the body holds, the export succeeded.
