@@ -15,6 +15,7 @@ from opentelemetry.context.propagation.tracecontexthttptextformat import (
     TraceContextHTTPTextFormat,
 )
 from opentelemetry.sdk.trace import TracerSource
+from opentelemetry.trace import sampling
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, DefaultSpan, TraceState
 
 FORMAT = TraceContextHTTPTextFormat()
@@ -459,7 +460,9 @@ def test_a_key_may_be_deleted():
 
 @pytest.fixture(name="tracer")
 def fixture_tracer():
-    return TracerSource(shutdown_on_exit=False).get_tracer(__name__)
+    # Parent-based, so the recording decision follows the caller's flag; the
+    # default (ALWAYS_ON, as in v0.3) would record every trace.
+    return TracerSource(sampling.DEFAULT_ON, shutdown_on_exit=False).get_tracer(__name__)
 
 
 def test_no_traceparent_starts_a_new_trace(tracer):

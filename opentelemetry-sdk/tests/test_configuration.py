@@ -26,7 +26,7 @@ def test_an_empty_environment_gives_every_default():
     assert config.sdk_disabled is False
     assert config.service_name is None
     assert config.resource_attributes == {}
-    assert config.traces_sampler == "parentbased_always_on"
+    assert config.traces_sampler == "always_on"
     assert config.traces_sampler_ratio == 1.0
     assert (
         config.bsp_schedule_delay_millis,
@@ -130,7 +130,7 @@ def test_the_ratio_argument_is_ignored_for_samplers_without_a_ratio(caplog):
     "variable, value, attribute, default",
     [
         ("OTEL_SDK_DISABLED", "yes", "sdk_disabled", False),
-        ("OTEL_TRACES_SAMPLER", "sometimes", "traces_sampler", "parentbased_always_on"),
+        ("OTEL_TRACES_SAMPLER", "sometimes", "traces_sampler", "always_on"),
         ("OTEL_BSP_SCHEDULE_DELAY", "5s", "bsp_schedule_delay_millis", 5000),
         ("OTEL_BSP_SCHEDULE_DELAY", "0", "bsp_schedule_delay_millis", 5000),
         ("OTEL_BSP_EXPORT_TIMEOUT", "-1", "bsp_export_timeout_millis", 30000),

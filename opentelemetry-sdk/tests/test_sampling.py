@@ -58,8 +58,15 @@ def _is_sampled(span):
     return span.get_context().trace_options.sampled
 
 
-def test_the_default_sampler_is_default_on():
-    assert TracerSource(shutdown_on_exit=False).sampler is sampling.DEFAULT_ON
+def test_the_default_sampler_is_always_on_as_in_v03():
+    assert TracerSource(shutdown_on_exit=False).sampler is sampling.ALWAYS_ON
+
+
+def test_by_default_a_span_under_a_remote_context_with_default_flags_is_recorded():
+    tracer = TracerSource(shutdown_on_exit=False).get_tracer(__name__)
+    span = tracer.start_span("child", parent=trace_api.SpanContext(0x1234, 0x5678))
+    assert span.is_recording_events()
+    assert span.get_context().trace_options.sampled
 
 
 @pytest.mark.parametrize(

@@ -211,10 +211,9 @@ class Configuration:
         self.service_name: Optional[str] = _text(environ, "OTEL_SERVICE_NAME")
         #: ``OTEL_RESOURCE_ATTRIBUTES``, decoded.
         self.resource_attributes: Dict[str, str] = _resource_attributes(environ)
-        #: ``OTEL_TRACES_SAMPLER``: one of :data:`SAMPLERS`.
-        self.traces_sampler: str = _choice(
-            environ, "OTEL_TRACES_SAMPLER", SAMPLERS, "parentbased_always_on"
-        )
+        #: ``OTEL_TRACES_SAMPLER``: one of :data:`SAMPLERS`. Unset, ``always_on``:
+        #: v0.3's ``TracerSource`` samples every span, and v0.3 code relies on it.
+        self.traces_sampler: str = _choice(environ, "OTEL_TRACES_SAMPLER", SAMPLERS, "always_on")
         #: ``OTEL_TRACES_SAMPLER_ARG`` for the ratio samplers (1.0 for the others).
         self.traces_sampler_ratio: float = _ratio(environ, self.traces_sampler)
         #: ``OTEL_BSP_SCHEDULE_DELAY`` in milliseconds.

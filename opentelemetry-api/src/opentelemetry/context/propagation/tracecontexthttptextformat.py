@@ -131,7 +131,13 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
     TRACEPARENT_HEADER_NAME = _TRACEPARENT
     TRACESTATE_HEADER_NAME = _TRACESTATE
 
-    def extract(self, get_from_carrier: Getter[_T], carrier: _T) -> SpanContext:
+    @classmethod
+    def extract(cls, get_from_carrier: Getter[_T], carrier: _T) -> SpanContext:
+        """The span context in the carrier's headers, or the invalid one.
+
+        A class method, as in v0.3: ``TraceContextHTTPTextFormat.extract(...)``
+        works too.
+        """
         try:
             values = get_from_carrier(carrier, _TRACEPARENT)
             # The usual answer, a list of one str, in three cheap tests.
@@ -165,7 +171,9 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
             logger.warning("Extracting the trace context failed", exc_info=True)
             return INVALID_SPAN_CONTEXT
 
-    def inject(self, span: Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
+    @classmethod
+    def inject(cls, span: Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
+        """Write ``traceparent`` (and ``tracestate``) for ``span``; a class method, as in v0.3."""
         try:
             context = span.get_context()
             if not context.is_valid():

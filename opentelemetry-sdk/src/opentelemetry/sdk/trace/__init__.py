@@ -1,6 +1,11 @@
 """The SDK's tracing: recording spans and the tracer source that makes them.
 
-Select it at start-up::
+Select it at start-up, configured by the ``OTEL_*`` variables, with
+:func:`configure_tracing`::
+
+    configure_tracing("checkout")
+
+or build the source yourself::
 
     trace.set_preferred_tracer_source_implementation(lambda T: TracerSource())
 
@@ -11,7 +16,11 @@ builds what the ``OTEL_*`` variables describe (see
 :mod:`opentelemetry.sdk.trace.environment_setup`).
 """
 
-from .environment_setup import configured_tracer_source, get_opentelemetry_implementation
+from .environment_setup import (
+    configure_tracing,
+    configured_tracer_source,
+    get_opentelemetry_implementation,
+)
 from .ids import generate_span_id, generate_trace_id
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
@@ -28,6 +37,7 @@ __all__ = [
     "SpanProcessor",
     "Tracer",
     "TracerSource",
+    "configure_tracing",
     "configured_tracer_source",
     "generate_span_id",
     "generate_trace_id",

@@ -15,8 +15,10 @@ what the ``OTEL_*`` variables describe (see
 sampler and limits, a span processor per chosen exporter, and the chosen
 propagators as the global format.
 
-Code that wants the same result explicitly, or with some parts replaced,
-calls :func:`configured_tracer_source` and :func:`install_propagators`.
+Code that wants the same result in one call, with the service's name,
+calls :func:`configure_tracing` at start-up. Code that wants to assemble it
+with some parts replaced calls :func:`configured_tracer_source` and
+:func:`install_propagators`.
 
 The exporters, formats and the distributed context API are imported when
 a function needs them, not with this module: ``import opentelemetry.sdk.trace``
@@ -26,8 +28,11 @@ stays as cheap as it was.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 from opentelemetry import trace as trace_api
+from opentelemetry.util import loader
 
 from ..configuration import read_configuration
 from .tracer_source import TracerSource
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
     from .limits import SpanLimits
 
 __all__ = [
+    "configure_tracing",
     "configured_http_text_format",
     "configured_tracer_source",
     "exporters_from_configuration",
@@ -240,3 +246,74 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
             return dctx_api.DistributedContextManager()
         return DistributedContextManager(_context_format(configuration))
     raise TypeError("opentelemetry.sdk has no implementation of {!r}".format(api_type))
+
+
+def configure_tracing(
+    service_name: Optional[str] = None,
+    *,
+    sampler: Optional[sampling.Sampler] = None,
+    resource: Optional[Resource] = None,
+    span_limits: Optional[SpanLimits] = None,
+    exporters: Optional[Sequence[SpanExporter]] = None,
+) -> trace_api.TracerSource:
+    """Trace this process as the environment says: the one call a program makes at start-up.
+
+    ::
+
+        from opentelemetry.sdk.trace import configure_tracing
+
+        configure_tracing("checkout")
+
+    Builds :func:`configured_tracer_source` (the sampler, limits and
+    exporters of the ``OTEL_*`` variables, by default a batch processor with
+    the OTLP exporter), installs the propagators (:func:`install_propagators`)
+    and makes the source the process's tracer source, so every tracer,
+    including those libraries took at import time, records into it.
+    ``service_name`` names the service unless the environment does
+    (``OTEL_SERVICE_NAME``, or ``service.name`` in ``OTEL_RESOURCE_ATTRIBUTES``),
+    so operators can rename a deployment without a code change. The keywords
+    replace what the environment would choose, as for
+    :func:`configured_tracer_source`.
+
+    Returns the tracer source in use: the new one, unless the process's
+    source was already in use (a span started, or
+    :func:`opentelemetry.trace.tracer_source` called). That mistake is
+    logged, the new source discarded, and the one in use returned.
+    ``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE`` wins over this call,
+    as over every preference; a warning says so.
+    """
+    from ..resources import SERVICE_NAME, Resource
+
+    configuration = read_configuration()
+    if service_name and configuration.service_name is None:
+        if not configuration.resource_attributes.get(SERVICE_NAME):
+            named = Resource({SERVICE_NAME: service_name})
+            resource = named if resource is None else resource.merge(named)
+    source = configured_tracer_source(
+        configuration=configuration,
+        sampler=sampler,
+        resource=resource,
+        span_limits=span_limits,
+        exporters=exporters,
+    )
+    try:
+        trace_api.set_preferred_tracer_source_implementation(lambda api_type: source)
+    except RuntimeError:
+        logger.error(
+            "configure_tracing() came after the tracer source was in use, so it changes "
+            "nothing: call it at start-up, before the first span"
+        )
+        source.shutdown()
+        return trace_api.tracer_source()
+    if not configuration.sdk_disabled:
+        install_propagators(configuration)
+    if not sys.flags.ignore_environment and any(
+        os.environ.get(loader.ENV_PREFIX + suffix, "").strip()
+        for suffix in ("TRACERSOURCE", "DEFAULT")
+    ):
+        logger.warning(
+            "%sTRACERSOURCE or %sDEFAULT is set and wins over configure_tracing()",
+            loader.ENV_PREFIX,
+            loader.ENV_PREFIX,
+        )
+    return source

@@ -90,6 +90,7 @@ class Tracer(trace_api.Tracer):
         attributes: types.Attributes = None,
         links: Sequence[trace_api.Link] = (),
         start_time: Optional[int] = None,
+        set_status_on_exception: bool = True,
     ) -> trace_api.Span:
         """Start a span; a span the sampler drops is a non-recording ``DefaultSpan``.
 
@@ -139,13 +140,16 @@ class Tracer(trace_api.Tracer):
             name,
             _SpanContext(trace_id, span_id, _SAMPLED, trace_state),
             parent,
+            None,
+            None,
             source.resource,
             attributes,
             None,
             links,
             kind,
-            source._span_processor,
+            source._active_span_processor,
             self.instrumentation_info,
+            set_status_on_exception,
             source.span_limits,
         )
         span.start(start_time)

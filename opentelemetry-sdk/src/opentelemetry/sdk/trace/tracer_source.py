@@ -74,8 +74,8 @@ class TracerSource(trace_api.TracerSource):
     :mod:`opentelemetry.sdk.configuration`, or pass ``configuration``):
 
     - ``sampler``: ``OTEL_TRACES_SAMPLER``, by default
-      :data:`~opentelemetry.trace.sampling.DEFAULT_ON` (sample new traces,
-      follow the parent's decision otherwise).
+      :data:`~opentelemetry.trace.sampling.ALWAYS_ON` (sample every span, as
+      v0.3 did, whatever the parent's flags say).
     - ``resource``: always merged over
       :func:`~opentelemetry.sdk.resources.get_default_resource` (the
       service's name, the SDK's labels, ``OTEL_RESOURCE_ATTRIBUTES``); the
@@ -113,11 +113,8 @@ class TracerSource(trace_api.TracerSource):
         )
         self._current_span_slot = Context.register_slot("current_span")
         self._current_span_var = self._current_span_slot.contextvar
+        # Every span reports to this chain, looked at when it starts and ends.
         self._active_span_processor = MultiSpanProcessor()
-        # What new spans report to: nothing, the one processor itself, or
-        # the multi-processor. Skipping the fan-out when there is one
-        # processor (the usual case) saves two calls per span.
-        self._span_processor: Optional[SpanProcessor] = None
         self._shutdown_lock = threading.Lock()
         self._is_shut_down = False
         self._atexit_handler: Optional[Callable[[], None]] = None
@@ -148,13 +145,13 @@ class TracerSource(trace_api.TracerSource):
         return self._current_span_var.get()  # type: ignore[no-any-return]
 
     def add_span_processor(self, span_processor: SpanProcessor) -> None:
-        """Add a processor; spans that start from now on reach it."""
+        """Add a processor: spans that end from now on reach it, even those already open.
+
+        A processor is any object with the :class:`SpanProcessor` methods;
+        one without ``on_start`` and ``on_end`` is refused with a warning.
+        """
         with self._shutdown_lock:
             self._active_span_processor.add_span_processor(span_processor)
-            if self._span_processor is None:
-                self._span_processor = span_processor
-            else:
-                self._span_processor = self._active_span_processor
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Flush every processor; whether all finished within the timeout."""

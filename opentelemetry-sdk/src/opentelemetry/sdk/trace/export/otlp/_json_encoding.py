@@ -17,6 +17,7 @@ from opentelemetry.trace.status import StatusCanonicalCode
 
 from ...span import Span
 from ._span_mapping import (
+    UNSET_STATUS,
     EncodingFailures,
     group_spans,
     otlp_kind,
@@ -262,13 +263,14 @@ def _span(span: Span) -> str:
     if span.dropped_links:
         parts.append(',"droppedLinksCount":' + _json_value(span.dropped_links))
     status = span.status
-    if status is not None:
+    # A status never set is UNSET: no field (the usual case, checked by identity).
+    if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its text is a constant.
         if status.canonical_code is _STATUS_OK:
             parts.append(_STATUS_OK_FIELD)
         else:
             mapped = otlp_status(status)
-            assert mapped is not None  # only UNSET, no status at all, maps to None
+            assert mapped is not None  # UNSET, the only status mapped to None, is left out before
             code, message = mapped
             if message:
                 parts.append(f',"status":{{"message":{_json_value(message)},"code":{code}}}')

@@ -23,6 +23,7 @@ from opentelemetry.trace.status import Status, StatusCanonicalCode
 from ...instrumentation import InstrumentationInfo
 from ...span import Span
 from ._span_mapping import (
+    UNSET_STATUS,
     EncodingFailures,
     group_spans,
     otlp_kind,
@@ -256,7 +257,7 @@ _FLAGS_FIELDS = {
     flags: b"\x85\x01" + _pack_fixed32(flags) if flags else b"" for flags in range(256)
 }
 _STATUS_OK = StatusCanonicalCode.OK
-# ``Span.status`` (15) of an OK span, most spans: ``Status.code`` (3) = 1.
+# ``Span.status`` (15) of a span whose OK was set: ``Status.code`` (3) = 1.
 _STATUS_OK_FIELD = b"\x7a\x02\x18\x01"
 _EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 
@@ -264,7 +265,7 @@ _EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 def _status_field(status: Status) -> bytes:
     """``Span.status`` (15) with its tag and length."""
     mapped = otlp_status(status)
-    assert mapped is not None  # only UNSET, no status at all, maps to None
+    assert mapped is not None  # UNSET, the only status mapped to None, is left out before
     code, message = mapped
     status_parts: List[bytes] = []
     _string_field(b"\x12", message, status_parts)  # Status.message = 2
@@ -349,7 +350,8 @@ def _span_field(span: Span) -> bytes:
     if span.dropped_links:
         parts += (b"\x70", _varint(span.dropped_links))  # dropped_links_count = 14
     status = span.status
-    if status is not None:
+    # A status never set is UNSET: no field (the usual case, checked by identity).
+    if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its field is a constant.
         if status.canonical_code is _STATUS_OK:
             parts.append(_STATUS_OK_FIELD)  # status = 15

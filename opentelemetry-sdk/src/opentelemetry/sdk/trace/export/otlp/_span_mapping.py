@@ -7,8 +7,11 @@ wire formats cannot disagree on the mapping.
 Status mapping. The v0.3 API has the canonical (gRPC) codes; OTLP has
 ``UNSET``, ``OK`` and ``ERROR``:
 
-* no status (a span that has not ended): ``UNSET``, no message;
-* ``OK``: ``STATUS_CODE_OK``, no message (OTLP keeps messages for errors);
+* no status set (a span that has not ended, or one that ended with the
+  OK it gets when nothing was set, ``span.UNSET_STATUS``):
+  ``UNSET``, no status field at all;
+* an ``OK`` set explicitly: ``STATUS_CODE_OK``, no message (OTLP keeps
+  messages for errors);
 * any other code: ``STATUS_CODE_ERROR`` with the description as the
   message, or the code's name (``"DEADLINE_EXCEEDED"``) when there is no
   description, so the kind of error is not lost.
@@ -25,7 +28,7 @@ from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 
 from ...instrumentation import InstrumentationInfo
-from ...span import Span
+from ...span import UNSET_STATUS, Span
 from ....resources import Resource
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "STATUS_CODE_OK",
     "ScopeGroup",
     "ResourceGroup",
+    "UNSET_STATUS",
     "group_spans",
     "otlp_kind",
     "otlp_status",
@@ -144,7 +148,7 @@ def otlp_kind(kind: trace_api.SpanKind) -> int:
 
 def otlp_status(status: Optional[Status]) -> Optional[Tuple[int, str]]:
     """The OTLP status code and message, or ``None`` for ``UNSET``."""
-    if status is None:
+    if status is None or status is UNSET_STATUS:
         return None
     code = status.canonical_code
     if code is StatusCanonicalCode.OK:
