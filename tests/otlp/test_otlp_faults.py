@@ -587,7 +587,7 @@ def test_one_bad_span_is_left_out_counted_and_logged_and_the_rest_delivered(
 
     assert result is SpanExportResult.SUCCESS
     assert exporter.spans_dropped_unencodable == 1
-    assert "left out 1 of 4 spans that could not be encoded" in caplog.text
+    assert "Left out 1 of 4 spans that could not be encoded" in caplog.text
     (request,) = receiver.requests
     encoder = _protobuf_encoding if encoding == "protobuf" else _json_encoding
     assert request.body == encoder.encode_request(good)
@@ -629,7 +629,7 @@ def test_export_never_raises_whatever_it_is_given(receiver, caplog):
     exporter = OTLPSpanExporter(receiver.endpoint)
 
     with caplog.at_level(logging.WARNING):
-        assert exporter.export(None) is SpanExportResult.SUCCESS  # nothing to send
+        assert exporter.export(None) is SpanExportResult.FAILED_NOT_RETRYABLE
         assert exporter.export([object()]) is SpanExportResult.FAILED_NOT_RETRYABLE
         assert exporter.export(42) is SpanExportResult.FAILED_NOT_RETRYABLE
     exporter.shutdown()

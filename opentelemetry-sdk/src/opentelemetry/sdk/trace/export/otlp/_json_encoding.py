@@ -18,14 +18,13 @@ from opentelemetry.trace.status import StatusCanonicalCode
 from ...span import Span
 from ._span_mapping import (
     UNSET_STATUS,
-    EncodingFailures,
     group_spans,
     otlp_kind,
     otlp_status,
     parent_span_id,
-    record_failure,
     trace_state_header,
 )
+from ._encoding_failures import EncodingFailures, record_failure
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
@@ -343,10 +342,14 @@ def _object(body: bytes) -> Dict[str, Any]:
     return value
 
 
-def decode_partial_success(body: bytes) -> Optional[Tuple[int, str]]:
-    """The rejected span count and message of a response, or ``None`` if full success.
+def decode_partial_success(
+    body: bytes, rejected_field: str = "rejectedSpans"
+) -> Optional[Tuple[int, str]]:
+    """The rejected count and message of a response, or ``None`` if full success.
 
-    Raises ``ValueError`` if ``body`` is not an ``ExportTraceServiceResponse``.
+    ``rejected_field`` names the count: ``rejectedSpans`` in an
+    ``ExportTraceServiceResponse``, ``rejectedDataPoints`` for metrics.
+    Raises ``ValueError`` if ``body`` is not such a response.
     """
     partial = _object(body).get("partialSuccess")
     if not partial:
@@ -354,7 +357,7 @@ def decode_partial_success(body: bytes) -> Optional[Tuple[int, str]]:
     if not isinstance(partial, dict):
         raise ValueError("partialSuccess is not an object")
     # int64 arrives as a string or a number; null is proto3 JSON's default value.
-    rejected = partial.get("rejectedSpans")
+    rejected = partial.get(rejected_field)
     message = partial.get("errorMessage")
     try:
         count = int(rejected or 0)

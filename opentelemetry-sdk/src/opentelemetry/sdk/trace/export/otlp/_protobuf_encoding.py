@@ -24,14 +24,13 @@ from ...instrumentation import InstrumentationInfo
 from ...span import Span
 from ._span_mapping import (
     UNSET_STATUS,
-    EncodingFailures,
     group_spans,
     otlp_kind,
     otlp_status,
     parent_span_id,
-    record_failure,
     trace_state_header,
 )
+from ._encoding_failures import EncodingFailures, record_failure
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 

@@ -19,7 +19,7 @@ Status mapping. The v0.3 API has the canonical (gRPC) codes; OTLP has
 Bad spans. A span that cannot be encoded (built outside the SDK's checks:
 an id that is not a 128- or 64-bit int, a trace state that is not a
 mapping...) is left out of the request and counted in an
-:class:`EncodingFailures`, so it never costs the other spans of its batch.
+``EncodingFailures``, so it never costs the other spans of its batch.
 """
 
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
@@ -28,11 +28,11 @@ from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 
 from ...instrumentation import InstrumentationInfo
+from ._encoding_failures import EncodingFailures, record_failure
 from ...span import UNSET_STATUS, Span
 from ....resources import Resource
 
 __all__ = [
-    "EncodingFailures",
     "STATUS_CODE_ERROR",
     "STATUS_CODE_OK",
     "ScopeGroup",
@@ -42,7 +42,6 @@ __all__ = [
     "otlp_kind",
     "otlp_status",
     "parent_span_id",
-    "record_failure",
     "trace_state_header",
 ]
 
@@ -57,30 +56,6 @@ _OTLP_KINDS = {kind: kind.value + 1 for kind in trace_api.SpanKind}
 ScopeGroup = Tuple[Optional[InstrumentationInfo], List[Span]]
 #: A resource and its spans, by scope.
 ResourceGroup = Tuple[Resource, List[ScopeGroup]]
-
-
-class EncodingFailures:
-    """The spans an encoder left out of a request, and why (the first error)."""
-
-    __slots__ = ("dropped", "first_error")
-
-    def __init__(self) -> None:
-        #: How many spans were left out.
-        self.dropped = 0
-        #: The error that left out the first of them.
-        self.first_error: Optional[Exception] = None
-
-    def add(self, span_count: int, error: Exception) -> None:
-        self.dropped += span_count
-        if self.first_error is None:
-            self.first_error = error
-
-
-def record_failure(failures: Optional[EncodingFailures], span_count: int, error: Exception) -> None:
-    """Count ``span_count`` spans left out because of ``error``; without ``failures``, raise it."""
-    if failures is None:
-        raise error
-    failures.add(span_count, error)
 
 
 _NO_GROUP = object()  # matches no span's resource or scope, not even None

@@ -3,36 +3,28 @@
 import logging
 import os
 import threading
-from typing import Callable, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Mapping, Optional, Sequence
 
-from ...._error_handler import report_exception, report_failure
+from ...._error_handler import report_failure
 from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
+from ._encoding_failures import EncodingFailures
 from ._environment import resolve_settings
-from ._http_sender import HTTPSender, printable, tls_context
-from ._span_mapping import EncodingFailures
+from ._otlp_client import Encoding, OTLPClient
 
 __all__ = ["OTLPSpanExporter"]
 
 logger = logging.getLogger(__name__)
 
-
-class _Encoding(NamedTuple):
-    content_type: str
-    encode_request: Callable[[Sequence[Span], Optional[EncodingFailures]], bytes]
-    decode_partial_success: Callable[[bytes], Optional[Tuple[int, str]]]
-    decode_error_message: Callable[[bytes], str]
-
-
 _ENCODINGS = {
-    "protobuf": _Encoding(
+    "protobuf": Encoding(
         "application/x-protobuf",
         _protobuf_encoding.encode_request,
         _protobuf_encoding.decode_partial_success,
         _protobuf_encoding.decode_error_message,
     ),
-    "json": _Encoding(
+    "json": Encoding(
         "application/json",
         _json_encoding.encode_request,
         _json_encoding.decode_partial_success,
@@ -131,25 +123,7 @@ class OTLPSpanExporter(SpanExporter):
             client_certificate_file=client_certificate_file,
             client_key_file=client_key_file,
         )
-        self._url = settings.url
-        self._encoding_name = settings.encoding
-        self._encoding = _ENCODINGS[settings.encoding]
-        tls = None
-        if settings.url.startswith("https:"):
-            tls = tls_context(
-                settings.certificate_file,
-                settings.client_certificate_file,
-                settings.client_key_file,
-            )
-        self._sender = HTTPSender(
-            settings.url,
-            settings.headers,
-            settings.timeout,
-            settings.compression,
-            self._encoding.content_type,
-            tls,
-            self._encoding.decode_error_message,
-        )
+        self._client = OTLPClient(settings, _ENCODINGS, "spans")
         self._shut_down = False
         self._dropped_unencodable = 0
         self._count_lock = threading.Lock()  # exports may run on several threads at once
@@ -159,61 +133,28 @@ class OTLPSpanExporter(SpanExporter):
         if self._shut_down:
             return SpanExportResult.FAILED_NOT_RETRYABLE
         try:
-            if not spans:
-                return SpanExportResult.SUCCESS
-            failures = EncodingFailures()
-            body = self._encoding.encode_request(spans, failures)
-            sent = len(spans) - failures.dropped
-            if failures.dropped:
-                self._report_unencodable(failures, len(spans))
-                if not sent:
-                    return SpanExportResult.FAILED_NOT_RETRYABLE
-            result, response = self._sender.send(body, sent)
-            if result is SpanExportResult.SUCCESS and response:
-                self._log_partial_success(response, sent)
-            return result
-        except Exception:  # a failure nobody foresaw must not reach the processor
-            report_exception(logger, "%r could not export spans", self)
+            count = len(spans)
+        except TypeError:
+            report_failure(
+                logger,
+                "%r was given %s to export, not a sequence of spans",
+                self,
+                type(spans).__name__,
+            )
             return SpanExportResult.FAILED_NOT_RETRYABLE
-
-    def _report_unencodable(self, failures: EncodingFailures, span_count: int) -> None:
-        with self._count_lock:
-            self._dropped_unencodable += failures.dropped
-        error = failures.first_error
-        report_failure(
-            logger,
-            "%r left out %d of %d spans that could not be encoded (counted in "
-            "spans_dropped_unencodable); the first: %s",
-            self,
-            failures.dropped,
-            span_count,
-            printable("{}: {}".format(type(error).__name__, error)),
-        )
+        if not count:
+            return SpanExportResult.SUCCESS
+        failures = EncodingFailures()
+        result = self._client.send(spans, count, failures)
+        if failures.dropped:
+            with self._count_lock:
+                self._dropped_unencodable += failures.dropped
+        return result
 
     @property
     def spans_dropped_unencodable(self) -> int:
         """Spans left out of their request because they could not be encoded."""
         return self._dropped_unencodable
-
-    def _log_partial_success(self, response: bytes, span_count: int) -> None:
-        # The request was accepted: whatever the body holds, the export succeeded.
-        try:
-            partial = self._encoding.decode_partial_success(response)
-        except Exception:  # malformed beyond ValueError too: nesting past the parser's depth
-            logger.debug("Ignored an unreadable success response from %s", self._url, exc_info=True)
-            return
-        if partial is None:
-            return
-        rejected, message = partial
-        if rejected or message:  # both empty: a full success, as the OTLP specification says
-            report_failure(
-                logger,
-                "%s rejected %d of %d spans: %s",
-                self._url,
-                rejected,
-                span_count,
-                printable(message) or "no reason given",
-            )
 
     def shutdown(self) -> None:
         """Close the connection; exports fail at once from now on.
@@ -222,7 +163,9 @@ class OTLPSpanExporter(SpanExporter):
         waits for its request in flight, at most the timeout.
         """
         self._shut_down = True
-        self._sender.close()
+        self._client.close()
 
     def __repr__(self) -> str:
-        return "OTLPSpanExporter(url={!r}, encoding={!r})".format(self._url, self._encoding_name)
+        return "OTLPSpanExporter(url={!r}, encoding={!r})".format(
+            self._client.url, self._client.encoding_name
+        )
