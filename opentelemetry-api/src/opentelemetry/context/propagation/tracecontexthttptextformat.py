@@ -20,6 +20,8 @@ from opentelemetry.trace import (
     TraceState,
 )
 
+from opentelemetry.trace.trace_state import _from_canonical_header
+
 from .httptextformat import Getter, HTTPTextFormat, Setter
 
 __all__ = ["TraceContextHTTPTextFormat"]
@@ -164,7 +166,15 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
             state_values = get_from_carrier(carrier, _TRACESTATE)
             if not state_values:
                 return SpanContext(trace_id, span_id, options)
-            if isinstance(state_values, str):
+            # The usual answer, one header as to_header writes it, skips
+            # from_header's generic checks; its rules decide anything else.
+            if type(state_values) is list and len(state_values) == 1:
+                state_header = state_values[0]
+                if type(state_header) is str:
+                    trace_state = _from_canonical_header(state_header)
+                    if trace_state is not None:
+                        return SpanContext(trace_id, span_id, options, trace_state)
+            elif isinstance(state_values, str):
                 state_values = [state_values]
             return SpanContext(trace_id, span_id, options, TraceState.from_header(state_values))
         except Exception:  # a broken getter must not break the request it serves
