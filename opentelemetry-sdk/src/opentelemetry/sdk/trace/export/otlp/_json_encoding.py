@@ -310,7 +310,7 @@ def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] =
             except Exception as error:
                 record_failure(failures, len(spans_of_scope), error)
                 continue
-            encoded_spans = []
+            encoded_spans: List[str] = []
             append = encoded_spans.append
             for span in spans_of_scope:
                 try:
