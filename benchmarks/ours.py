@@ -347,7 +347,7 @@ def _counting_check(add, total):
     return check
 
 
-def setup_m_handle():
+def setup_l_handle():
     """``handle.add(1)``: a counter bound to its label set."""
     counter, label_set, total = _sdk_counter()
     handle = counter.get_handle(label_set)
@@ -360,7 +360,7 @@ def setup_m_handle():
     return run, _counting_check(lambda: handle.add(1), total)
 
 
-def setup_m_counter():
+def setup_l_counter():
     """``counter.add(1, label_set)``: the label set looked up at each add."""
     counter, label_set, total = _sdk_counter()
 
@@ -372,7 +372,7 @@ def setup_m_counter():
     return run, _counting_check(lambda: counter.add(1, label_set), total)
 
 
-def setup_m_noop():
+def setup_l_noop():
     """``counter.add(1, label_set)`` on the API's default meter, no SDK."""
     from opentelemetry import metrics
 
@@ -392,6 +392,6 @@ def setup_m_noop():
     return run, check
 
 
-def setup_m_noop_api():
+def setup_l_noop_api():
     """The same no-op add, compared with the reference API's own no-op (for information)."""
-    return setup_m_noop()
+    return setup_l_noop()

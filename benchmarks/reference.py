@@ -334,20 +334,20 @@ def _counter_add_scenario():
     return run, check
 
 
-def setup_m_handle():
+def setup_l_handle():
     return _counter_add_scenario()
 
 
-def setup_m_counter():
+def setup_l_counter():
     return _counter_add_scenario()
 
 
-def setup_m_noop():
+def setup_l_noop():
     """What the no-op add is compared with: the SDK's ``Counter.add(1, attributes)``."""
     return _counter_add_scenario()
 
 
-def setup_m_noop_api():
+def setup_l_noop_api():
     """``Counter.add(1, attributes)`` on the API's meter with no SDK configured."""
     from opentelemetry import metrics
 
