@@ -102,8 +102,8 @@ def test_from_header_round_trips_to_header():
 @pytest.mark.parametrize(
     "values",
     [
-        ["a=1,a=2"],
-        ["a=1", "a=1"],
+        ["a=1,@b=2"],
+        ["a=1", "b" * 257 + "=1"],
         ["a=1,B=2"],
         ["a=1,b"],
         ["a=1,b=x=y"],
@@ -115,6 +115,21 @@ def test_from_header_discards_the_whole_header_when_one_member_is_invalid(values
     with caplog.at_level(logging.DEBUG, logger="opentelemetry.trace.trace_state"):
         assert TraceState.from_header(values) is DEFAULT_TRACE_STATE
     assert "Ignored tracestate" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (["a=1,a=2"], "a=1"),
+        (["a=1", "a=1"], "a=1"),
+        (["a=1,b=2,a=3,c=4"], "a=1,b=2,c=4"),
+        (["a=1 , b=2", "b=3"], "a=1,b=2"),
+    ],
+)
+def test_from_header_keeps_the_first_entry_of_a_repeated_key(values, expected, caplog):
+    with caplog.at_level(logging.DEBUG, logger="opentelemetry.trace.trace_state"):
+        assert TraceState.from_header(values).to_header() == expected
+    assert "Dropped a repeat of tracestate key 'a'" in caplog.text or "'b'" in caplog.text
 
 
 def test_from_header_ignores_values_that_are_not_strings():

@@ -235,11 +235,11 @@ class FakeTime:
 @pytest.fixture
 def fake_time(monkeypatch):
     """Exporters made in the test run their waits on a :class:`FakeTime`."""
-    from opentelemetry.sdk.trace.export.otlp import _http_sender, otlp_span_exporter
+    from opentelemetry.sdk.trace.export.otlp import _http_sender, _otlp_client
 
     fake = FakeTime()
     monkeypatch.setattr(
-        otlp_span_exporter,
+        _otlp_client,  # where every OTLP exporter makes its sender
         "HTTPSender",
         functools.partial(_http_sender.HTTPSender, clock=fake.clock, sleep=fake.sleep),
     )

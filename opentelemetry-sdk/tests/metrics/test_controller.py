@@ -171,7 +171,10 @@ def test_forked_child_gets_its_own_thread_and_none_of_the_parents_measurements()
                 self.ticked = threading.Event()
             def export(self, records):
                 for record in records:
-                    print(os.getpid(), record.aggregator.checkpoint, flush=True)
+                    # One write call, no Python buffer: a fork while this
+                    # thread prints must not hand half a line to the child.
+                    line = "{} {}\\n".format(os.getpid(), record.aggregator.checkpoint)
+                    os.write(1, line.encode())
                 self.ticked.set()
                 return MetricsExportResult.SUCCESS
 
@@ -189,7 +192,7 @@ def test_forked_child_gets_its_own_thread_and_none_of_the_parents_measurements()
             os._exit(0 if ok else 3)
         _, status = os.waitpid(pid, 0)
         controller.shutdown()
-        print("child exit", os.waitstatus_to_exitcode(status))
+        os.write(1, "child exit {}\\n".format(os.waitstatus_to_exitcode(status)).encode())
         """
     )
     assert result.returncode == 0, result.stderr

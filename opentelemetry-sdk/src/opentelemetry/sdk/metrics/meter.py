@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import weakref
-from typing import Any, Dict, Optional, Sequence, Set, Tuple, Type, Union, cast
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union, cast
 
 from opentelemetry import metrics as metrics_api
 
 from .._error_handler import report_exception, report_failure
-from ..resources import Resource
+from ..resources import Resource, get_default_resource
 from .export.aggregate import Aggregator
 from .export.batcher import Batcher, UngroupedBatcher
 from .label_set import EMPTY_LABEL_SET, LabelSet
@@ -61,7 +61,9 @@ class Meter(metrics_api.Meter):
         cumulative by default (``UngroupedBatcher(stateful=True)``); each
         meter gets its own.
     :param resource: What produces the measurements (a service, a host); the
-        OTLP exporter sends it with them. Default: the empty resource.
+        OTLP exporter sends it with them. It is merged over
+        :func:`~opentelemetry.sdk.resources.get_default_resource` (the
+        service's name, ``OTEL_RESOURCE_ATTRIBUTES``), as a tracer source's is.
 
     Nothing here raises into the application: bad arguments are logged (at
     most once a minute per message) and give a metric or label set that
@@ -76,10 +78,13 @@ class Meter(metrics_api.Meter):
     ) -> None:
         #: Where collections go.
         self.batcher: Batcher = UngroupedBatcher(True) if batcher is None else batcher
+        default_resource = get_default_resource()
         #: What produces the measurements.
-        self.resource = Resource.create_empty() if resource is None else resource
+        self.resource = default_resource if resource is None else resource.merge(default_resource)
         #: The metrics made so far.
         self.metrics: Set[Metric] = set()
+        # The same, in the order they were made: the order of collections.
+        self._metrics_in_order: List[Metric] = []
         # One label set per distinct labels, by the label set's key.
         self._label_sets: Dict[str, LabelSet] = {}
         _meters.add(self)
@@ -93,7 +98,7 @@ class Meter(metrics_api.Meter):
         """
         # tuple(): a snapshot taken in one step, so metrics and handles added
         # by other threads meanwhile cannot break the iteration.
-        for metric in tuple(self.metrics):
+        for metric in tuple(self._metrics_in_order):
             if not metric.enabled:
                 continue
             for handle in tuple(metric._handles.values()):
@@ -171,6 +176,7 @@ class Meter(metrics_api.Meter):
             absolute=absolute,
         )
         self.metrics.add(metric)
+        self._metrics_in_order.append(metric)  # list.append is atomic: no lock needed
         return cast("metrics_api.MetricT", metric)
 
     def get_label_set(self, labels: Dict[str, str]) -> LabelSet:

@@ -18,6 +18,7 @@ from typing import Deque, List, Optional
 from ..._error_handler import report_exception, report_failure
 from ..span import Span
 from ..span_processor import SpanProcessor
+from ._shutdown_exports import shutdown_exports
 from .span_exporter import SpanExporter, SpanExportResult
 
 __all__ = ["BatchExportSpanProcessor"]
@@ -238,8 +239,9 @@ class BatchExportSpanProcessor(SpanProcessor):
 
     def _drain_and_shut_exporter_down(self) -> None:
         """Export what is queued (once each, no retries), then shut the exporter down."""
-        while self._queue and not self._worker_done:
-            self._export_next_batch()
+        with shutdown_exports():  # a refused connection is final from now on
+            while self._queue and not self._worker_done:
+                self._export_next_batch()
         try:
             self.span_exporter.shutdown()
         except Exception:  # the processor's shutdown must still complete

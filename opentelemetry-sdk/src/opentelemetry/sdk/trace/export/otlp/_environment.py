@@ -1,7 +1,7 @@
 """The exporter's settings: its arguments, else the environment, else the defaults.
 
 Each setting comes from the constructor argument when one is given, else from
-the trace-specific environment variable (``OTEL_EXPORTER_OTLP_TRACES_*``),
+the signal-specific environment variable (``OTEL_EXPORTER_OTLP_TRACES_*`` or ``_METRICS_*``),
 else from the general one (``OTEL_EXPORTER_OTLP_*``), else from the default
 of the OTLP exporter specification. An empty variable counts as unset. An
 invalid value, from an argument or a variable, is logged as a warning and
@@ -29,7 +29,6 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 #: The longest timeout accepted: an export is never meant to take an hour,
 #: and much longer ones overflow the socket and lock timeouts.
 MAX_TIMEOUT_SECONDS = 3600.0
-TRACES_PATH = "/v1/traces"
 
 _PROTOCOLS = {"http/protobuf": "protobuf", "http/json": "json"}
 _ENCODINGS = ("protobuf", "json")
@@ -70,10 +69,10 @@ class ExporterSettings(NamedTuple):
         return "ExporterSettings({})".format(fields)
 
 
-def _environment(environ: Mapping[str, str], name: str) -> List[Tuple[str, str]]:
-    """The set variables for setting ``name``: trace-specific first."""
+def _environment(environ: Mapping[str, str], name: str, signal: str) -> List[Tuple[str, str]]:
+    """The set variables for setting ``name``: the signal's own (``TRACES``, ``METRICS``) first."""
     found = []
-    for variable in ("OTEL_EXPORTER_OTLP_TRACES_" + name, "OTEL_EXPORTER_OTLP_" + name):
+    for variable in ("OTEL_EXPORTER_OTLP_{}_{}".format(signal, name), "OTEL_EXPORTER_OTLP_" + name):
         value = environ.get(variable, "").strip()
         if value:
             found.append((variable, value))
@@ -112,32 +111,33 @@ def _without_userinfo(url: str) -> Tuple[str, Optional[str]]:
     return urllib.parse.urlunsplit(parts._replace(netloc=host)), "Basic " + token
 
 
-def _with_traces_path(base: str) -> str:
-    """``base`` with ``/v1/traces`` appended to its path, without a double slash."""
+def _with_signal_path(base: str, signal: str) -> str:
+    """``base`` with ``/v1/traces`` (``/v1/metrics``) appended to its path, without a double slash."""
     parts = urllib.parse.urlsplit(base)
-    return urllib.parse.urlunsplit(parts._replace(path=parts.path.rstrip("/") + TRACES_PATH))
+    path = "/v1/" + signal.lower()
+    return urllib.parse.urlunsplit(parts._replace(path=parts.path.rstrip("/") + path))
 
 
-def _resolve_url(endpoint: Optional[str], environ: Mapping[str, str]) -> str:
+def _resolve_url(endpoint: Optional[str], environ: Mapping[str, str], signal: str) -> str:
     if endpoint is not None:
         if isinstance(endpoint, str) and _valid_url(endpoint):
-            return _with_traces_path(endpoint)
+            return _with_signal_path(endpoint, signal)
         logger.warning(
             "Ignored OTLP endpoint %s: not an http:// or https:// URL with a host",
             _redacted(endpoint),
         )
-    for variable, value in _environment(environ, "ENDPOINT"):
+    for variable, value in _environment(environ, "ENDPOINT", signal):
         if _valid_url(value):
             # The trace-specific URL is used as given; the general one is a base.
-            if variable == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
+            if variable == "OTEL_EXPORTER_OTLP_{}_ENDPOINT".format(signal):
                 return value
-            return _with_traces_path(value)
+            return _with_signal_path(value, signal)
         logger.warning(
             "Ignored %s=%s: not an http:// or https:// URL with a host",
             variable,
             _redacted(value),
         )
-    return DEFAULT_ENDPOINT + TRACES_PATH
+    return _with_signal_path(DEFAULT_ENDPOINT, signal)
 
 
 def _valid_header(name: Any, value: Any, source: str) -> bool:
@@ -186,7 +186,7 @@ def _parse_headers(value: str, source: str) -> Dict[str, str]:
 
 
 def _resolve_headers(
-    headers: Optional[Mapping[str, str]], environ: Mapping[str, str]
+    headers: Optional[Mapping[str, str]], environ: Mapping[str, str], signal: str
 ) -> Dict[str, str]:
     if headers is not None:
         if isinstance(headers, Mapping):
@@ -199,7 +199,7 @@ def _resolve_headers(
             "Ignored the OTLP headers argument: a %s, not a mapping of str to str",
             type(headers).__name__,
         )
-    found = _environment(environ, "HEADERS")
+    found = _environment(environ, "HEADERS", signal)
     return _parse_headers(found[0][1], found[0][0]) if found else {}
 
 
@@ -219,7 +219,7 @@ def _valid_timeout(seconds: float) -> bool:
     return 0 < seconds <= MAX_TIMEOUT_SECONDS
 
 
-def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str]) -> float:
+def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str], signal: str) -> float:
     if timeout is not None:
         if (
             isinstance(timeout, (int, float))
@@ -233,7 +233,7 @@ def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str]) -> fl
             timeout,
             MAX_TIMEOUT_SECONDS,
         )
-    for variable, value in _environment(environ, "TIMEOUT"):
+    for variable, value in _environment(environ, "TIMEOUT", signal):
         # The variables hold milliseconds, as an integer. isdigit() alone
         # accepts "²", which int() refuses; past 4300 digits int() refuses too.
         if value.isascii() and value.isdigit() and len(value) <= 10:
@@ -248,24 +248,26 @@ def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str]) -> fl
     return DEFAULT_TIMEOUT_SECONDS
 
 
-def _resolve_compression(compression: Optional[str], environ: Mapping[str, str]) -> str:
+def _resolve_compression(
+    compression: Optional[str], environ: Mapping[str, str], signal: str
+) -> str:
     if compression is not None:
         if compression in _COMPRESSIONS:
             return compression
         logger.warning("Ignored OTLP compression %r: expected 'gzip' or 'none'", compression)
-    for variable, value in _environment(environ, "COMPRESSION"):
+    for variable, value in _environment(environ, "COMPRESSION", signal):
         if value.lower() in _COMPRESSIONS:
             return value.lower()
         logger.warning("Ignored %s=%r: expected gzip or none", variable, value)
     return "none"
 
 
-def _resolve_encoding(encoding: Optional[str], environ: Mapping[str, str]) -> str:
+def _resolve_encoding(encoding: Optional[str], environ: Mapping[str, str], signal: str) -> str:
     if encoding is not None:
         if encoding in _ENCODINGS:
             return encoding
         logger.warning("Ignored OTLP encoding %r: expected 'protobuf' or 'json'", encoding)
-    for variable, value in _environment(environ, "PROTOCOL"):
+    for variable, value in _environment(environ, "PROTOCOL", signal):
         if value in _PROTOCOLS:
             return _PROTOCOLS[value]
         logger.warning(
@@ -274,14 +276,16 @@ def _resolve_encoding(encoding: Optional[str], environ: Mapping[str, str]) -> st
     return "protobuf"
 
 
-def _resolve_file(argument: Optional[str], environ: Mapping[str, str], name: str) -> Optional[str]:
+def _resolve_file(
+    argument: Optional[str], environ: Mapping[str, str], name: str, signal: str
+) -> Optional[str]:
     if argument is not None:
         if isinstance(argument, str) and argument:
             return argument
         logger.warning(
             "Ignored OTLP %s file %r: not a path", name.lower().replace("_", " "), argument
         )
-    found = _environment(environ, name)
+    found = _environment(environ, name, signal)
     return found[0][1] if found else None
 
 
@@ -295,18 +299,23 @@ def resolve_settings(
     certificate_file: Optional[str] = None,
     client_certificate_file: Optional[str] = None,
     client_key_file: Optional[str] = None,
+    signal: str = "TRACES",
 ) -> ExporterSettings:
-    """The settings from the arguments given, ``environ`` and the defaults."""
-    url, basic_credentials = _without_userinfo(_resolve_url(endpoint, environ))
+    """The settings from the arguments given, ``environ`` and the defaults.
+
+    ``signal`` (``"TRACES"`` or ``"METRICS"``) chooses the signal-specific
+    variables (``OTEL_EXPORTER_OTLP_<signal>_*``) and the path (``/v1/traces``).
+    """
+    url, basic_credentials = _without_userinfo(_resolve_url(endpoint, environ, signal))
     return ExporterSettings(
         url=url,
-        headers=_with_credentials(_resolve_headers(headers, environ), basic_credentials),
-        timeout=_resolve_timeout(timeout, environ),
-        compression=_resolve_compression(compression, environ),
-        encoding=_resolve_encoding(encoding, environ),
-        certificate_file=_resolve_file(certificate_file, environ, "CERTIFICATE"),
+        headers=_with_credentials(_resolve_headers(headers, environ, signal), basic_credentials),
+        timeout=_resolve_timeout(timeout, environ, signal),
+        compression=_resolve_compression(compression, environ, signal),
+        encoding=_resolve_encoding(encoding, environ, signal),
+        certificate_file=_resolve_file(certificate_file, environ, "CERTIFICATE", signal),
         client_certificate_file=_resolve_file(
-            client_certificate_file, environ, "CLIENT_CERTIFICATE"
+            client_certificate_file, environ, "CLIENT_CERTIFICATE", signal
         ),
-        client_key_file=_resolve_file(client_key_file, environ, "CLIENT_KEY"),
+        client_key_file=_resolve_file(client_key_file, environ, "CLIENT_KEY", signal),
     )
