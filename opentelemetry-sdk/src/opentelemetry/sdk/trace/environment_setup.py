@@ -210,7 +210,7 @@ def install_propagators(configuration: Optional[Configuration] = None) -> None:
         return
     try:
         dctx_api.set_preferred_distributed_context_manager_implementation(
-            lambda api_type: DistributedContextManager(context_format)
+            lambda api_type: DistributedContextManager(http_text_format=context_format)
         )
     except RuntimeError:
         logger.warning(
@@ -244,7 +244,7 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
 
         if configuration.sdk_disabled:
             return dctx_api.DistributedContextManager()
-        return DistributedContextManager(_context_format(configuration))
+        return DistributedContextManager(http_text_format=_context_format(configuration))
     raise TypeError("opentelemetry.sdk has no implementation of {!r}".format(api_type))
 
 
