@@ -10,7 +10,11 @@ from opentelemetry.sdk.resources import Resource, get_default_resource
 from opentelemetry.sdk.trace import SpanLimits, TracerSource
 from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.sdk.trace.sampling import TraceIdRatioSampler, sampler_from_configuration
+from opentelemetry.sdk.trace.sampling import (
+    ParentBasedSampler,
+    TraceIdRatioSampler,
+    sampler_from_configuration,
+)
 from opentelemetry.trace import sampling
 
 
@@ -241,7 +245,6 @@ def test_a_source_reads_the_environment_once_when_built(monkeypatch):
         ("always_on", sampling.ALWAYS_ON),
         ("always_off", sampling.ALWAYS_OFF),
         ("parentbased_always_on", sampling.DEFAULT_ON),
-        ("parentbased_always_off", sampling.DEFAULT_OFF),
     ],
 )
 def test_the_named_sampler_is_used(monkeypatch, name, expected):
@@ -257,6 +260,15 @@ def test_traceidratio_samples_by_trace_id_whatever_the_parent_says():
     sampled_parent = trace_api.SpanContext(1, 2, trace_api.TraceOptions(1))
     assert not sampler.should_sample(sampled_parent, 2**63, 3, "s").sampled
     assert sampler.should_sample(None, 2**63 - 1, 3, "s").sampled
+
+
+def test_parentbased_always_off_samples_no_root_and_follows_parents(monkeypatch):
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "parentbased_always_off")
+    sampler = TracerSource(shutdown_on_exit=False).sampler
+    assert isinstance(sampler, ParentBasedSampler) and sampler.root is sampling.ALWAYS_OFF
+    assert not sampler.should_sample(None, 1, 2, "root").sampled
+    sampled_parent = trace_api.SpanContext(1, 2, trace_api.TraceOptions(1), is_remote=True)
+    assert sampler.should_sample(sampled_parent, 1, 3, "child").sampled
 
 
 def test_parentbased_traceidratio_uses_the_ratio_for_roots():

@@ -14,15 +14,24 @@ import socket
 import sys
 import threading
 import time
+import types
 from pathlib import Path
 
 import pytest
 
 from opentelemetry import trace as trace_api
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Span
 from opentelemetry.sdk.trace.export import SpanExportResult
-from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter, _http_sender
+from opentelemetry.sdk.trace.export.otlp import (
+    OTLPSpanExporter,
+    _http_sender,
+    _json_encoding,
+    _protobuf_encoding,
+)
 from opentelemetry.sdk.trace.export.otlp._environment import resolve_settings
+
+from opentelemetry.trace.status import StatusCanonicalCode
 
 CERTS = Path(__file__).resolve().parent / "certs"
 
@@ -511,3 +520,118 @@ def test_settings_repr_hides_header_values():
 
     assert "hunter2" not in repr(settings)
     assert "'authorization': '<hidden>'" in repr(settings)
+
+
+# -- 10: one bad span never costs the good spans of its batch ---------------
+# The bad values are put in place behind the constructors' backs: the API
+# refuses or repairs them where they enter, the encoder must survive them anyway.
+
+
+def _with_context(span, **fields):
+    context = {
+        "trace_id": span.context.trace_id,
+        "span_id": span.context.span_id,
+        "trace_state": span.context.trace_state,
+        "trace_options": span.context.trace_options,
+    }
+    context.update(fields)
+    span.context = types.SimpleNamespace(**context)
+    return span
+
+
+def _bad_span(kind):
+    (span,) = make_spans(1)
+    span.name = "bad"
+    if kind == "str-trace-id":
+        return _with_context(span, trace_id="4bf92f3577b34da6a3ce929d0e0e4736")
+    if kind == "129-bit-trace-id":
+        return _with_context(span, trace_id=1 << 128)
+    if kind == "negative-span-id":
+        return _with_context(span, span_id=-1)
+    if kind == "str-trace-state":
+        return _with_context(span, trace_state="vendor=value")
+    if kind == "float-start-time":
+        span.start_time = 1.5
+        return span
+    if kind == "dict-resource":
+        span.resource = {"service.name": "checkout"}
+        return span
+    if kind == "unhashable-scope":
+        span.instrumentation_info = ["not", "a", "scope"]
+        return span
+    raise AssertionError(kind)
+
+
+BAD_SPANS = [
+    "str-trace-id",
+    "129-bit-trace-id",
+    "negative-span-id",
+    "str-trace-state",
+    "float-start-time",
+    "dict-resource",
+    "unhashable-scope",
+]
+
+
+@pytest.mark.parametrize("encoding", ["protobuf", "json"])
+@pytest.mark.parametrize("bad", BAD_SPANS)
+def test_one_bad_span_is_left_out_counted_and_logged_and_the_rest_delivered(
+    receiver, caplog, encoding, bad
+):
+    good = make_spans(3)
+    exporter = OTLPSpanExporter(receiver.endpoint, encoding=encoding)
+
+    with caplog.at_level(logging.WARNING):
+        result = exporter.export([good[0], _bad_span(bad), good[1], good[2]])
+    exporter.shutdown()
+
+    assert result is SpanExportResult.SUCCESS
+    assert exporter.spans_dropped_unencodable == 1
+    assert "Left out 1 of 4 spans that could not be encoded" in caplog.text
+    (request,) = receiver.requests
+    encoder = _protobuf_encoding if encoding == "protobuf" else _json_encoding
+    assert request.body == encoder.encode_request(good)
+
+
+def test_status_description_that_is_no_str_is_sent_as_text(receiver):
+    (span,) = make_spans(1)
+    span._status = types.SimpleNamespace(
+        canonical_code=StatusCanonicalCode.UNKNOWN, description=503
+    )
+    exporter = OTLPSpanExporter(receiver.endpoint, encoding="json")
+
+    assert exporter.export([span]) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    assert exporter.spans_dropped_unencodable == 0
+    assert b'"status":{"message":"503","code":2}' in receiver.requests[0].body
+
+
+@pytest.mark.parametrize("encoding", ["protobuf", "json"])
+def test_batch_of_only_bad_spans_sends_nothing_and_fails(receiver, caplog, encoding):
+    exporter = OTLPSpanExporter(receiver.endpoint, encoding=encoding)
+
+    with caplog.at_level(logging.WARNING):
+        result = exporter.export([_bad_span("str-trace-id"), _bad_span("dict-resource")])
+    exporter.shutdown()
+
+    assert result is SpanExportResult.FAILED_NOT_RETRYABLE
+    assert exporter.spans_dropped_unencodable == 2
+    assert receiver.requests == []
+
+
+def test_encoder_without_a_failure_record_raises_for_a_bad_span():
+    with pytest.raises(OverflowError):
+        _protobuf_encoding.encode_request([_bad_span("129-bit-trace-id")])
+
+
+def test_export_never_raises_whatever_it_is_given(receiver, caplog):
+    exporter = OTLPSpanExporter(receiver.endpoint)
+
+    with caplog.at_level(logging.WARNING):
+        assert exporter.export(None) is SpanExportResult.FAILED_NOT_RETRYABLE
+        assert exporter.export([object()]) is SpanExportResult.FAILED_NOT_RETRYABLE
+        assert exporter.export(42) is SpanExportResult.FAILED_NOT_RETRYABLE
+    exporter.shutdown()
+
+    assert receiver.requests == []

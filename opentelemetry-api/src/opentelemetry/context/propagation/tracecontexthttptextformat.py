@@ -123,8 +123,9 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
     :data:`~opentelemetry.trace.INVALID_SPAN_CONTEXT` (so a new trace
     starts) and ``tracestate`` is then not even read; an invalid
     ``tracestate`` is dropped while a valid ``traceparent`` is kept. A higher
-    version is parsed for its first four fields. Nothing raises; what is
-    ignored is logged at debug level.
+    version is parsed for its first four fields. An extracted context is
+    remote (``is_remote``). Nothing raises; what is ignored is logged at
+    debug level.
 
     Injection writes version ``00`` with only the sampled flag, and no
     ``tracestate`` when the trace state is empty.
@@ -165,7 +166,7 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 trace_id, span_id, options = parsed
             state_values = get_from_carrier(carrier, _TRACESTATE)
             if not state_values:
-                return SpanContext(trace_id, span_id, options)
+                return SpanContext(trace_id, span_id, options, None, True)
             # The usual answer, one header as to_header writes it, skips
             # from_header's generic checks; its rules decide anything else.
             if type(state_values) is list and len(state_values) == 1:
@@ -173,17 +174,24 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 if type(state_header) is str:
                     trace_state = _from_canonical_header(state_header)
                     if trace_state is not None:
-                        return SpanContext(trace_id, span_id, options, trace_state)
+                        return SpanContext(trace_id, span_id, options, trace_state, True)
             elif isinstance(state_values, str):
                 state_values = [state_values]
-            return SpanContext(trace_id, span_id, options, TraceState.from_header(state_values))
+            return SpanContext(
+                trace_id, span_id, options, TraceState.from_header(state_values), True
+            )
         except Exception:  # a broken getter must not break the request it serves
             logger.warning("Extracting the trace context failed", exc_info=True)
             return INVALID_SPAN_CONTEXT
 
     @classmethod
     def inject(cls, span: Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
-        """Write ``traceparent`` (and ``tracestate``) for ``span``; a class method, as in v0.3."""
+        """Write ``traceparent`` (and ``tracestate``) for ``span``; a class method, as in v0.3.
+
+        Writes nothing for ``None`` (no current span) or a span with an invalid context.
+        """
+        if span is None:
+            return
         try:
             context = span.get_context()
             if not context.is_valid():

@@ -118,7 +118,9 @@ class B3Format(HTTPTextFormat):
             logger.debug("Ignored b3 header %r: an all-zero id is invalid", value)
             return None
         sampled = match.group(3) in ("1", "d", None)  # None: deferred, read as sampled
-        return trace.SpanContext(trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED)
+        return trace.SpanContext(
+            trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED, is_remote=True
+        )
 
     @classmethod
     def _from_multiple_headers(
@@ -150,7 +152,9 @@ class B3Format(HTTPTextFormat):
                 sampled = sampled_value in _SAMPLED_VALUES
                 if not sampled and sampled_value not in _NOT_SAMPLED_VALUES:
                     logger.debug("Read X-B3-Sampled %.100r as not sampled", sampled_value)
-        return trace.SpanContext(trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED)
+        return trace.SpanContext(
+            trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED, is_remote=True
+        )
 
     def __init__(self, single_header: bool = False) -> None:
         #: Whether ``inject`` writes the single ``b3`` header rather than ``X-B3-*``.
@@ -182,7 +186,12 @@ class B3Format(HTTPTextFormat):
 
     @classmethod
     def inject(cls, span: trace.Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
-        """Write the ``X-B3-*`` headers for ``span``; a class method, as in v0.3."""
+        """Write the ``X-B3-*`` headers for ``span``; a class method, as in v0.3.
+
+        Writes nothing for ``None`` (no current span) or a span with an invalid context.
+        """
+        if span is None:
+            return
         try:
             context = span.get_context()
             if not context.is_valid():

@@ -8,8 +8,9 @@ retries and deadline, and the reading of partial successes are the same.
 import logging
 from typing import Any, Callable, Mapping, NamedTuple, Optional, Tuple
 
-from ...._error_handler import report_failure
+from ...._error_handler import report_exception, report_failure
 from ..span_exporter import SpanExportResult
+from ._encoding_failures import EncodingFailures
 from ._environment import ExporterSettings
 from ._http_sender import HTTPSender, printable, tls_context
 
@@ -22,7 +23,9 @@ class Encoding(NamedTuple):
     """One wire format of a signal: its content type, encoder and response readers."""
 
     content_type: str
-    encode_request: Callable[[Any], bytes]
+    #: ``encode_request(batch)``, or ``encode_request(batch, failures)`` for
+    #: an encoder that leaves out what it cannot encode (an EncodingFailures).
+    encode_request: Callable[..., bytes]
     decode_partial_success: Callable[[bytes], Optional[Tuple[int, str]]]
     decode_error_message: Callable[[bytes], str]
 
@@ -58,13 +61,44 @@ class OTLPClient:
             self._encoding.decode_error_message,
         )
 
-    def send(self, batch: Any, count: int) -> SpanExportResult:
-        """Encode ``batch`` (``count`` items) and send it; see :class:`HTTPSender` for results."""
-        body = self._encoding.encode_request(batch)
-        result, response = self._sender.send(body, count)
-        if result is SpanExportResult.SUCCESS and response:
-            self._log_partial_success(response, count)
-        return result
+    def send(
+        self, batch: Any, count: int, failures: Optional[EncodingFailures] = None
+    ) -> SpanExportResult:
+        """Encode ``batch`` (``count`` items) and send it; see :class:`HTTPSender` for results.
+
+        With ``failures``, items that cannot be encoded are left out, logged
+        and counted there, and the rest is sent (nothing, if nothing is left).
+        Never raises.
+        """
+        try:
+            if failures is None:
+                body = self._encoding.encode_request(batch)
+            else:
+                body = self._encoding.encode_request(batch, failures)
+                if failures.dropped:
+                    self._report_unencodable(failures, count)
+                    count -= failures.dropped
+                    if count <= 0:
+                        return SpanExportResult.FAILED_NOT_RETRYABLE
+            result, response = self._sender.send(body, count)
+            if result is SpanExportResult.SUCCESS and response:
+                self._log_partial_success(response, count)
+            return result
+        except Exception:  # a failure nobody foresaw must not reach the processor
+            report_exception(logger, "Exporting %s to %s failed", self._items, self.url)
+            return SpanExportResult.FAILED_NOT_RETRYABLE
+
+    def _report_unencodable(self, failures: EncodingFailures, count: int) -> None:
+        error = failures.first_error
+        report_failure(
+            logger,
+            "Left out %d of %d %s that could not be encoded for %s; the first: %s",
+            failures.dropped,
+            count,
+            self._items,
+            self.url,
+            printable("{}: {}".format(type(error).__name__, error)),
+        )
 
     def _log_partial_success(self, response: bytes, count: int) -> None:
         # The request was accepted: whatever the body holds, the export succeeded.

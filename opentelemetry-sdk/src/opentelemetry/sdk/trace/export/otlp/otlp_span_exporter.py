@@ -1,15 +1,21 @@
 """Send spans to any OTLP/HTTP backend, with the standard library alone."""
 
+import logging
 import os
+import threading
 from typing import Mapping, Optional, Sequence
 
+from ...._error_handler import report_failure
 from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
+from ._encoding_failures import EncodingFailures
 from ._environment import resolve_settings
 from ._otlp_client import Encoding, OTLPClient
 
 __all__ = ["OTLPSpanExporter"]
+
+logger = logging.getLogger(__name__)
 
 _ENCODINGS = {
     "protobuf": Encoding(
@@ -86,7 +92,11 @@ class OTLPSpanExporter(SpanExporter):
     form; the trace flags go in ``flags``. Integers past the signed 64-bit
     range are sent as decimal strings. An attribute value OTLP cannot hold
     (possible only in spans built outside the SDK's checks) is left out and counted
-    in the dropped attributes.
+    in the dropped attributes. A span that cannot be encoded at all (an id
+    that is not a 128- or 64-bit int, a trace state that is not a mapping) is
+    left out of the request, logged and counted in
+    :attr:`spans_dropped_unencodable`; the other spans of its batch are sent.
+    ``export`` never raises.
 
     .. versionadded:: 0.3
     """
@@ -115,14 +125,36 @@ class OTLPSpanExporter(SpanExporter):
         )
         self._client = OTLPClient(settings, _ENCODINGS, "spans")
         self._shut_down = False
+        self._dropped_unencodable = 0
+        self._count_lock = threading.Lock()  # exports may run on several threads at once
 
     def export(self, spans: Sequence[Span]) -> SpanExportResult:
         """Send ``spans`` in one request; see the class for how failures map to results."""
         if self._shut_down:
             return SpanExportResult.FAILED_NOT_RETRYABLE
-        if not spans:
+        try:
+            count = len(spans)
+        except TypeError:
+            report_failure(
+                logger,
+                "%r was given %s to export, not a sequence of spans",
+                self,
+                type(spans).__name__,
+            )
+            return SpanExportResult.FAILED_NOT_RETRYABLE
+        if not count:
             return SpanExportResult.SUCCESS
-        return self._client.send(spans, len(spans))
+        failures = EncodingFailures()
+        result = self._client.send(spans, count, failures)
+        if failures.dropped:
+            with self._count_lock:
+                self._dropped_unencodable += failures.dropped
+        return result
+
+    @property
+    def spans_dropped_unencodable(self) -> int:
+        """Spans left out of their request because they could not be encoded."""
+        return self._dropped_unencodable
 
     def shutdown(self) -> None:
         """Close the connection; exports fail at once from now on.
