@@ -252,3 +252,27 @@ def test_use_span_not_ending_on_exit_leaves_the_span_open_even_on_an_exception()
         with tracer.use_span(span):
             raise ValueError("boom")
     assert span.end_time is None and tracer.get_current_span() is None
+
+
+# -- changes after the end ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        (lambda span: span.set_attribute("late", 1), "set_attribute"),
+        (lambda span: span.add_event("late"), "add_event"),
+        (lambda span: span.add_lazy_event(trace_api.Event("late", {}, 5)), "add_event"),
+        (lambda span: span.add_lazy_event(trace_api.Event("late", {"a": 1}, 5)), "add_event"),
+        (lambda span: span.set_status(trace_api.status.Status()), "set_status"),
+        (lambda span: span.update_name("renamed"), "update_name"),
+    ],
+)
+def test_a_change_after_the_end_is_logged_naming_the_change_and_the_span(change, named, caplog):
+    tracer, _ = _tracer()
+    span = tracer.start_span("finished")
+    span.end()
+    with caplog.at_level(logging.WARNING):
+        change(span)
+    [record] = caplog.records
+    assert named in record.getMessage() and "'finished'" in record.getMessage()
