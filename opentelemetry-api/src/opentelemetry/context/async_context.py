@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import threading
+import weakref
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
@@ -23,20 +25,32 @@ __all__ = ["AsyncRuntimeContext", "restore"]
 
 logger = logging.getLogger(__name__)
 
+# Whether restore() has warned yet: once per process, then debug messages.
+_warned_foreign_restore = False
+
 
 def restore(token: contextvars.Token[Any]) -> None:
     """Undo the slot ``set`` that returned ``token``, restoring the value before it.
 
-    A ``with`` block left in another context than it was entered (e.g. a
-    generator resumed elsewhere) cannot use the token; the value before is
-    then set directly, so the block still never leaves its value behind.
+    A ``with`` block left in another context than it was entered (an
+    asynchronous generator started in one task and finished in another, a
+    callback run elsewhere) cannot use its token. That context did not make
+    the change, and the value from before the block belongs to the context
+    that did: writing it here would make another request's span current.
+    The context is left alone, and the first such case in the process is
+    logged as a warning (later ones at debug level).
     """
+    global _warned_foreign_restore  # pylint: disable=global-statement
     try:
         token.var.reset(token)
     except (ValueError, RuntimeError):
-        old_value = token.old_value
-        token.var.set(None if old_value is contextvars.Token.MISSING else old_value)
-        logger.debug("%s restored by value: the context changed", token.var.name, exc_info=True)
+        log = logger.debug if _warned_foreign_restore else logger.warning
+        _warned_foreign_restore = True
+        log(
+            "%s not restored: the with block ends in another context than it began "
+            "(e.g. an async generator finished in another task); that context is left as it is",
+            token.var.name,
+        )
 
 
 class _Slot:
@@ -69,6 +83,20 @@ class _Slot:
         return "Slot({!r}, default={!r})".format(self.name, self.default)
 
 
+# Every runtime context, for new locks in a forked child (weakly: a context
+# that becomes garbage leaves nothing behind).
+_contexts: "weakref.WeakValueDictionary[int, AsyncRuntimeContext]" = weakref.WeakValueDictionary()
+
+
+def _renew_locks_in_child() -> None:
+    for context in list(_contexts.values()):
+        context._renew_lock_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_renew_locks_in_child)
+
+
 class AsyncRuntimeContext:
     """The process's runtime context, backed by :mod:`contextvars`.
 
@@ -81,12 +109,17 @@ class AsyncRuntimeContext:
     Slot = _Slot
 
     _slots: Dict[str, _Slot]
-    _lock: threading.Lock
+    _lock: threading.RLock
 
     def __init__(self) -> None:
         # Plain attributes, set past __setattr__, which would make them slots.
         object.__setattr__(self, "_slots", {})
-        object.__setattr__(self, "_lock", threading.Lock())
+        # Re-entrant, for a signal handler registering a slot; new after a fork.
+        object.__setattr__(self, "_lock", threading.RLock())
+        _contexts[id(self)] = self
+
+    def _renew_lock_after_fork(self) -> None:
+        object.__setattr__(self, "_lock", threading.RLock())
 
     def register_slot(self, name: str, default: Any = None) -> _Slot:
         """Return the slot called ``name``, creating it with ``default``."""

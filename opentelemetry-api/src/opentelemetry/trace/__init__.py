@@ -10,8 +10,6 @@ variable ``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE`` (see
 
 from __future__ import annotations
 
-import threading
-
 from ..util import loader
 from .span import INVALID_SPAN, DefaultSpan, Event, Link, Span, SpanKind
 from .span_context import (
@@ -29,8 +27,9 @@ from .tracer import DefaultTracer, DefaultTracerSource, Tracer, TracerSource
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Optional, Type
+    from typing import Any, Callable, ContextManager, Optional, Sequence, Type
 
+    from ..util import types
     from .tracer import ParentSpan
 
     #: Builds the tracer source; called once with :class:`TracerSource`.
@@ -78,20 +77,98 @@ __all__ = [
 
 _TRACER_SOURCE: Optional[TracerSource] = None
 _TRACER_SOURCE_FACTORY: Optional[TracerSourceFactory] = None
-_LOCK = threading.Lock()
+_LOAD_ONCE = loader._LoadOnce()
+
+
+def _loaded_source() -> Optional[TracerSource]:
+    return _TRACER_SOURCE
+
+
+def _load_source() -> TracerSource:
+    global _TRACER_SOURCE  # pylint: disable=global-statement
+    source = loader.load_implementation(TracerSource, _TRACER_SOURCE_FACTORY, DefaultTracerSource)
+    _TRACER_SOURCE = source
+    return source
+
+
+class _TracerWhileLoading(Tracer):
+    """A tracer handed out while the implementation is still loading.
+
+    The implementation's own module or factory may ask for a tracer (an
+    instrumented module does at import time) before the source exists.
+    This tracer is a no-op until then, and the implementation's tracer
+    after.
+    """
+
+    def __init__(self, name: str, version: str) -> None:
+        self._name = name
+        self._version = version
+        self._tracer: Optional[Tracer] = None
+
+    def _delegate(self) -> Tracer:
+        tracer = self._tracer
+        if tracer is None:
+            source = _TRACER_SOURCE
+            if source is None:
+                return _NO_OP_TRACER
+            tracer = self._tracer = source.get_tracer(self._name, self._version)
+        return tracer
+
+    def get_current_span(self) -> Optional[Span]:
+        return self._delegate().get_current_span()
+
+    def start_span(
+        self,
+        name: str,
+        parent: ParentSpan = Tracer.CURRENT_SPAN,
+        kind: SpanKind = SpanKind.INTERNAL,
+        attributes: types.Attributes = None,
+        links: Sequence[Link] = (),
+        start_time: Optional[int] = None,
+    ) -> Span:
+        return self._delegate().start_span(name, parent, kind, attributes, links, start_time)
+
+    def start_as_current_span(
+        self,
+        name: str,
+        parent: ParentSpan = Tracer.CURRENT_SPAN,
+        kind: SpanKind = SpanKind.INTERNAL,
+        attributes: types.Attributes = None,
+        links: Sequence[Link] = (),
+    ) -> ContextManager[Span]:
+        return self._delegate().start_as_current_span(name, parent, kind, attributes, links)
+
+    def use_span(self, span: Span, end_on_exit: bool = False) -> ContextManager[Span]:
+        return self._delegate().use_span(span, end_on_exit)
+
+    def __getattr__(self, name: str) -> Any:
+        # What the implementation's tracer has beyond the API.
+        return getattr(self._delegate(), name)
+
+
+class _TracerSourceWhileLoading(TracerSource):
+    """What :func:`tracer_source` returns to the thread that is loading it."""
+
+    def get_tracer(
+        self, instrumenting_module_name: str, instrumenting_library_version: str = ""
+    ) -> Tracer:
+        return _TracerWhileLoading(instrumenting_module_name, instrumenting_library_version)
+
+
+_NO_OP_TRACER = DefaultTracer()
+_SOURCE_WHILE_LOADING = _TracerSourceWhileLoading()
 
 
 def tracer_source() -> TracerSource:
-    """The process's tracer source, resolved on first use and kept."""
-    global _TRACER_SOURCE  # pylint: disable=global-statement
+    """The process's tracer source, resolved on first use and kept.
+
+    Asked again while it is being resolved, by the implementation's own
+    import or factory, it returns a placeholder whose tracers start using
+    the implementation as soon as it is there.
+    """
     source = _TRACER_SOURCE
     if source is None:
-        with _LOCK:
-            if _TRACER_SOURCE is None:
-                _TRACER_SOURCE = loader.load_implementation(
-                    TracerSource, _TRACER_SOURCE_FACTORY, DefaultTracerSource
-                )
-            source = _TRACER_SOURCE
+        source = _LOAD_ONCE.get(_loaded_source, _load_source, lambda: _SOURCE_WHILE_LOADING)
     return source
 
 
@@ -113,8 +190,8 @@ def set_preferred_tracer_source_implementation(factory: TracerSourceFactory) -> 
     The environment variables win over this preference.
     """
     global _TRACER_SOURCE_FACTORY  # pylint: disable=global-statement
-    with _LOCK:
-        if _TRACER_SOURCE is not None:
+    with _LOAD_ONCE.lock:
+        if _TRACER_SOURCE is not None or _LOAD_ONCE.loading:
             raise RuntimeError(
                 "The TracerSource is already in use; set the preferred "
                 "implementation before the first get_tracer() or tracer_source()"
