@@ -125,7 +125,8 @@ def main(argv):
                 result = _timed(setup, iterations, rounds)
                 result["value"] /= OTLP_BATCH_SIZE * 1000
             else:
-                result = _timed(getattr(module, "setup_" + scenario), iterations, rounds)
+                setup = getattr(module, "setup_" + scenario.replace("-", "_"))
+                result = _timed(setup, iterations, rounds)
             result["status"] = "ok"
         except NotBuiltYet as error:
             result = {"status": "not built yet", "detail": str(error)}

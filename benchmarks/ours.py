@@ -7,6 +7,10 @@ the timed loop, and ``check()``, run once first to prove the work is real.
 
 from workload import (
     ATTRIBUTES,
+    CHILD_SPAN_ID,
+    INCOMING_TRACE_STATE,
+    INCOMING_TRACESTATE,
+    OUTGOING_TRACEPARENT,
     BATCH_SETTINGS,
     OTLP_RESOURCE_LABELS,
     OTLP_SCOPE,
@@ -199,6 +203,45 @@ def setup_g():
         context = extract(_get_from_carrier, carrier)
         assert (context.trace_id, context.span_id) == (TRACE_ID, SPAN_ID)
         assert tuple(context.trace_state.items()) == TRACE_STATE
+
+    return run, check
+
+
+def setup_g_tracestate():
+    """One hop: extract a traceparent and a two-member tracestate, inject the child's context."""
+    try:
+        from opentelemetry.context.propagation.tracecontexthttptextformat import (
+            TraceContextHTTPTextFormat,
+        )
+    except ImportError as error:
+        raise NotBuiltYet(error) from error
+    fmt = TraceContextHTTPTextFormat()
+    incoming = {"traceparent": TRACEPARENT, "tracestate": INCOMING_TRACESTATE}
+    inject = fmt.inject
+    extract = fmt.extract
+    SpanContext = trace.SpanContext
+    DefaultSpan = trace.DefaultSpan
+
+    def hop():
+        parent = extract(_get_from_carrier, incoming)
+        child = DefaultSpan(
+            SpanContext(parent.trace_id, CHILD_SPAN_ID, parent.trace_options, parent.trace_state)
+        )
+        outgoing = {}
+        inject(child, _set_in_carrier, outgoing)
+        return parent, outgoing
+
+    def run(iterations):
+        for _ in range(iterations):
+            hop()
+
+    def check():
+        parent, outgoing = hop()
+        assert tuple(parent.trace_state.items()) == INCOMING_TRACE_STATE
+        assert outgoing == {
+            "traceparent": OUTGOING_TRACEPARENT,
+            "tracestate": INCOMING_TRACESTATE,
+        }, outgoing
 
     return run, check
 

@@ -8,6 +8,10 @@ for scenario k the encoder of ``opentelemetry-exporter-otlp-proto-common``
 
 from workload import (
     ATTRIBUTES,
+    CHILD_SPAN_ID,
+    INCOMING_TRACE_STATE,
+    INCOMING_TRACESTATE,
+    OUTGOING_TRACEPARENT,
     BATCH_SETTINGS,
     OTLP_RESOURCE_LABELS,
     OTLP_SCOPE,
@@ -191,6 +195,43 @@ def setup_g():
         extracted = trace.get_current_span(extract(carrier)).get_span_context()
         assert (extracted.trace_id, extracted.span_id) == (TRACE_ID, SPAN_ID)
         assert tuple(extracted.trace_state.items()) == TRACE_STATE
+
+    return run, check
+
+
+def setup_g_tracestate():
+    """One hop: extract a traceparent and a two-member tracestate, inject the child's context."""
+    propagator = TraceContextTextMapPropagator()
+    incoming = {"traceparent": TRACEPARENT, "tracestate": INCOMING_TRACESTATE}
+    inject = propagator.inject
+    extract = propagator.extract
+
+    def hop():
+        parent = trace.get_current_span(extract(incoming)).get_span_context()
+        child = trace.NonRecordingSpan(
+            trace.SpanContext(
+                parent.trace_id,
+                CHILD_SPAN_ID,
+                is_remote=False,
+                trace_flags=parent.trace_flags,
+                trace_state=parent.trace_state,
+            )
+        )
+        outgoing = {}
+        inject(outgoing, trace.set_span_in_context(child))
+        return parent, outgoing
+
+    def run(iterations):
+        for _ in range(iterations):
+            hop()
+
+    def check():
+        parent, outgoing = hop()
+        assert tuple(parent.trace_state.items()) == INCOMING_TRACE_STATE
+        assert outgoing == {
+            "traceparent": OUTGOING_TRACEPARENT,
+            "tracestate": INCOMING_TRACESTATE,
+        }, outgoing
 
     return run, check
 

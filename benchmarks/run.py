@@ -101,6 +101,7 @@ SCENARIOS = [
     Scenario("e", "e. span with 10 attributes", "ns/op", 10_000, 500, 0.20, has_floor=True),
     Scenario("f", "f. start_span().end()", "ns/op", 20_000, 1_000, 0.15, 2.5, True),
     Scenario("g", "g. W3C inject + extract", "ns/op", 30_000, 1_000, 0.30),
+    Scenario("g-tracestate", "g. W3C hop, vendor tracestate", "ns/op", 30_000, 1_000, 0.30),
     Scenario("h", "h. batch, 2 threads x N spans", "ns/span", 100_000, 5_000, 0.25, rounds=1),
     Scenario("i-plain", "i. memory/span, no attributes", "B/span", 100_000, 5_000, 0.25, rounds=1),
     Scenario("i-attrs", "i. memory/span, 10 attributes", "B/span", 100_000, 5_000, 0.25, rounds=1),

@@ -21,6 +21,14 @@ TRACE_STATE = (("congo", "t61rcWkgMzE"), ("rojo", "00f067aa0ba902b7"))
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 TRACESTATE = "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"
 
+#: Scenario g-tracestate: a request as a service receives it from an upstream
+#: service whose tracer adds a vendor entry (Datadog-style, with ``:`` and ``;``
+#: inside the value) after another vendor's, and the child span id it sends on.
+INCOMING_TRACESTATE = "dd=s:1;o:rum;p:00f067aa0ba902b7;t.dm:-4,congo=t61rcWkgMzE"
+INCOMING_TRACE_STATE = (("dd", "s:1;o:rum;p:00f067aa0ba902b7;t.dm:-4"), ("congo", "t61rcWkgMzE"))
+CHILD_SPAN_ID = 0x53995C3F42CD8AD8
+OUTGOING_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-53995c3f42cd8ad8-01"
+
 #: Scenario h: the batch processor's settings, the same on both sides.
 BATCH_SETTINGS = {
     "max_queue_size": 2048,

@@ -1,4 +1,8 @@
-"""The benchmarks run: every scenario, a few iterations, our side only. No timing asserted."""
+"""The benchmarks run: every scenario, a few iterations, our side only.
+
+No figure is asserted beyond its presence and type: speed is what the benchmarks
+report, never what a test checks (a loaded machine makes any bound flaky).
+"""
 
 import importlib.util
 import json
@@ -21,47 +25,23 @@ _spec.loader.exec_module(bench)
 FEW = {"h": 200, "i-plain": 50, "i-attrs": 50, "j": 1, "k-protobuf": 2, "k-json": 2}
 TIMED_KEYS = [s.key for s in bench.SCENARIOS if s.key not in FEW]
 FLOOR_KEYS = [s.key for s in bench.SCENARIOS if s.has_floor]
-# What scenarios g and h need on our side (issues 7 and 6); until then they say so.
-PROPAGATION_MODULE = "opentelemetry.context.propagation.tracecontexthttptextformat"
-
-
-def _built(module, name=None):
-    try:
-        found = importlib.import_module(module)
-    except ImportError:
-        return False
-    return name is None or hasattr(found, name)
-
-
 def _ours(key, iterations=20):
     return bench.run_child("ours", key, FEW.get(key, iterations), 1)
 
 
-@pytest.mark.parametrize("key", [k for k in TIMED_KEYS if k != "g"])
+@pytest.mark.parametrize("key", TIMED_KEYS)
 def test_timed_scenario_runs_on_our_side(key):
     result = _ours(key)
-    assert result["status"] == "ok"
-    assert result["value"] > 0
+    assert result["status"] == "ok"  # "not built yet" fails: every scenario exists on our side
+    assert isinstance(result["value"], float)
 
 
-def test_propagation_scenario_runs_or_reports_not_built():
-    result = _ours("g")
-    if _built(PROPAGATION_MODULE):
-        assert result["status"] == "ok"
-        assert result["value"] > 0
-    else:
-        assert result["status"] == "not built yet"
-
-
-def test_batch_scenario_counts_every_span_or_reports_not_built():
+def test_batch_scenario_counts_every_span():
     result = _ours("h")
-    if _built("opentelemetry.sdk.trace.export", "BatchExportSpanProcessor"):
-        assert result["status"] == "ok"
-        assert result["ended"] == 2 * FEW["h"]
-        assert result["exported"] + result["dropped"] == result["ended"]
-        assert result["dropped_reported"] == result["dropped"]
-    else:
-        assert result["status"] == "not built yet"
+    assert result["status"] == "ok"
+    assert result["ended"] == 2 * FEW["h"]
+    assert result["exported"] + result["dropped"] == result["ended"]
+    assert result["dropped_reported"] == result["dropped"]
 
 
 @pytest.mark.parametrize("key", ["i-plain", "i-attrs"])
@@ -79,8 +59,7 @@ def test_attributes_make_retained_spans_bigger():
 def test_otlp_encoding_scenario_reports_microseconds_per_span(key):
     result = _ours(key)
     assert result["status"] == "ok"
-    # A whole batch per iteration, divided down to one span: far below a second.
-    assert 0 < result["value"] < 1_000_000
+    assert isinstance(result["value"], float)
 
 
 def test_otlp_json_scenario_has_no_reference_side():
@@ -90,7 +69,7 @@ def test_otlp_json_scenario_has_no_reference_side():
 def test_import_scenario_times_a_fresh_import():
     result = _ours("j")
     assert result["status"] == "ok"
-    assert 0 < result["value"] < 60_000
+    assert isinstance(result["value"], float)
 
 
 @pytest.mark.parametrize("key", FLOOR_KEYS)
@@ -196,5 +175,5 @@ def test_without_network_our_side_runs_alone_and_says_why(tmp_path):
     results = json.loads(output.read_text())
     assert results["reference"]["available"] is False
     [row] = results["scenarios"]
-    assert row["key"] == "b" and row["ours"]["best"] > 0 and "reference" not in row
-    assert row["floor"]["best"] > 0
+    assert row["key"] == "b" and isinstance(row["ours"]["best"], float) and "reference" not in row
+    assert isinstance(row["floor"]["best"], float)

@@ -24,11 +24,13 @@ from opentelemetry.context.propagation.tracecontexthttptextformat import (
     TraceContextHTTPTextFormat,
 )
 from opentelemetry.sdk.trace import TracerSource
+from opentelemetry.trace import sampling
 
 logger = logging.getLogger("w3c_test_server")
 
 FORMAT = TraceContextHTTPTextFormat()
-TRACER = TracerSource(shutdown_on_exit=False).get_tracer(__name__)
+# Parent-based: the caller's sampled flag decides, as the W3C suite expects.
+TRACER = TracerSource(sampling.DEFAULT_ON, shutdown_on_exit=False).get_tracer(__name__)
 CALL_TIMEOUT_SECONDS = 5
 MAX_BODY_BYTES = 1 << 20
 

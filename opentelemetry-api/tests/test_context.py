@@ -12,7 +12,8 @@ from opentelemetry.context import AsyncRuntimeContext, Context, restore
 
 @pytest.fixture
 def context():
-    return AsyncRuntimeContext()
+    # A subclass per test: each runtime-context class has its own slots.
+    return type("IsolatedContext", (AsyncRuntimeContext,), {})()
 
 
 def test_context_is_an_async_runtime_context():
@@ -36,17 +37,22 @@ def test_assigning_a_new_name_registers_a_slot(context):
     assert context.size == 3
 
 
-def test_unknown_slot_raises_attribute_and_key_errors(context):
+def test_reading_a_name_that_is_not_a_slot_reads_none(context):
+    assert context.missing is None
+    assert context["other"] is None
+    assert context.snapshot() == {"missing": None, "other": None}
+
+
+def test_protocol_probes_are_not_taken_for_slots(context):
     with pytest.raises(AttributeError):
-        context.missing
-    with pytest.raises(KeyError):
-        context["missing"]
+        context.__deepcopy__
+    assert context.snapshot() == {}
 
 
 def test_repr_shows_each_slot_and_value(context):
     context.register_slot("current_span")
     context.current_span = "S"
-    assert repr(context) == "AsyncRuntimeContext({'current_span': 'S'})"
+    assert repr(context) == "IsolatedContext({'current_span': 'S'})"
 
 
 def test_snapshot_and_apply_round_trip(context):

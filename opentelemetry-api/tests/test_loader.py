@@ -58,7 +58,7 @@ def test_preferred_factory_is_called_with_the_api_type_and_used_as_is():
     assert calls == [trace.TracerSource]
 
 
-def test_get_tracer_returns_what_the_source_returns():
+def test_get_tracer_returns_what_the_source_in_use_returns():
     tracer = trace.DefaultTracer()
 
     class Source(trace.TracerSource):
@@ -68,6 +68,7 @@ def test_get_tracer_returns_what_the_source_returns():
 
     source = Source()
     trace.set_preferred_tracer_source_implementation(lambda T: source)
+    trace.tracer_source()
     assert trace.get_tracer("lib", "1.0") is tracer
     assert source.asked == ("lib", "1.0")
 
@@ -152,3 +153,29 @@ def test_python_dash_E_ignores_the_environment(tmp_path):
     )
     assert plain.stdout.strip() == "Source", plain.stderr
     assert ignored.stdout.strip() == "DefaultTracerSource", ignored.stderr
+
+
+def test_factory_returning_a_class_is_told_to_return_an_instance(caplog):
+    trace.set_preferred_tracer_source_implementation(lambda T: RecordingSource)
+    with caplog.at_level(logging.ERROR):
+        assert type(trace.tracer_source()) is trace.DefaultTracerSource
+    assert len(caplog.records) == 1
+    assert "return an instance, e.g. lambda api_type: RecordingSource()" in caplog.text
+
+
+def test_factory_returning_something_else_is_told_what_a_factory_returns(caplog):
+    trace.set_preferred_tracer_source_implementation(lambda T: "source")
+    with caplog.at_level(logging.ERROR):
+        assert type(trace.tracer_source()) is trace.DefaultTracerSource
+    assert "returns a TracerSource instance" in caplog.text
+
+
+def test_a_source_given_where_its_factory_belongs_is_refused_at_once(caplog):
+    trace.set_preferred_tracer_source_implementation(alternative_factory)
+    with caplog.at_level(logging.ERROR):
+        trace.set_preferred_tracer_source_implementation(RecordingSource())
+    assert len(caplog.records) == 1
+    assert "lambda api_type: source" in caplog.records[0].getMessage()
+    assert "\n" not in caplog.records[0].getMessage()
+    # The earlier preference stands.
+    assert trace.tracer_source().api_type == "alternative"

@@ -26,7 +26,7 @@ def test_no_op_span_accepts_everything_silently(tracer, caplog):
     span = tracer.start_span("s", kind=trace.SpanKind.SERVER, attributes={"a": 1})
     span.set_attribute("k", {"not": "valid"})
     span.add_event("e", {"x": 1})
-    span.add_lazy_event(trace.Event("e", 1))
+    span.add_lazy_event(trace.Event("e", None, 1))
     span.update_name(3)
     span.set_status(Status(StatusCanonicalCode.INTERNAL))
     span.end()

@@ -80,8 +80,38 @@ def test_set_global_httptextformat_refuses_what_is_not_a_format(caplog):
     with caplog.at_level(logging.WARNING):
         propagators.set_global_httptextformat(object())  # type: ignore[arg-type]
     assert propagators.get_global_httptextformat() is before
-    assert "not an HTTPTextFormat" in caplog.text
+    assert "no extract and inject methods" in caplog.text
 
 
 def test_extract_of_nothing_is_the_invalid_context():
     assert propagators.extract(lambda c, n: None, None) is INVALID_SPAN_CONTEXT
+
+
+def test_a_class_with_class_methods_can_be_the_global_format():
+    class ShimFormat:
+        @classmethod
+        def extract(cls, get_from_carrier, carrier):
+            return SpanContext(int(get_from_carrier(carrier, "shim-trace")[0]), 7)
+
+        @classmethod
+        def inject(cls, span, set_in_carrier, carrier):
+            set_in_carrier(carrier, "shim-trace", str(span.get_context().trace_id))
+
+    propagators.set_global_httptextformat(ShimFormat)
+    assert propagators.get_global_httptextformat() is ShimFormat
+    carrier = {}
+    propagators.inject(FixedTracer(DefaultSpan(SpanContext(42, 2))), dict.__setitem__, carrier)
+    assert carrier == {"shim-trace": "42"}
+    assert propagators.extract(lambda c, n: [c[n]], carrier) == SpanContext(42, 7)
+
+
+def test_the_w3c_format_works_through_its_class_as_in_v03():
+    carrier = {}
+    TraceContextHTTPTextFormat.inject(
+        DefaultSpan(SpanContext(0x4BF92F3577B34DA6A3CE929D0E0E4736, 0x00F067AA0BA902B7, 1)),
+        dict.__setitem__,
+        carrier,
+    )
+    assert carrier == {"traceparent": TRACEPARENT}
+    context = TraceContextHTTPTextFormat.extract(lambda c, n: [c[n]] if n in c else [], carrier)
+    assert context.span_id == 0x00F067AA0BA902B7

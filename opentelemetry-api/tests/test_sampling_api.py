@@ -91,7 +91,7 @@ def test_always_on_and_always_off_ignore_the_parent():
 def test_static_sampler_returns_its_decision_with_attributes():
     decision = sampling.Decision(True, {"sampler": "static"})
     sampler = sampling.StaticSampler(decision)
-    assert sampler.should_sample(None, 1, 2, "n", ()) is decision
+    assert sampler.should_sample(None, 1, 2, "n", None, ()) is decision
 
 
 def test_changing_the_rate_moves_the_bound():

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from opentelemetry.trace import TraceState
+from opentelemetry.trace import DEFAULT_TRACE_STATE, TraceState
 
 
 def test_entries_keep_their_order():
@@ -66,10 +66,9 @@ def test_adding_to_a_full_state_drops_the_last_entry_with_a_warning(caplog):
     assert "k31" in caplog.text
 
 
-def test_equality_is_ordered_and_works_with_plain_mappings():
-    assert TraceState([("a", "1"), ("b", "2")]) == {"a": "1", "b": "2"}
-    assert TraceState([("a", "1"), ("b", "2")]) != TraceState([("b", "2"), ("a", "1")])
-    assert hash(TraceState([("a", "1")])) == hash(TraceState([("a", "1")]))
+def test_equality_is_dict_equality():
+    assert TraceState([("a", "1"), ("b", "2")]) == {"b": "2", "a": "1"}
+    assert TraceState([("a", "1")]) != TraceState([("a", "2")])
 
 
 def test_repr_is_the_dict_of_entries():
@@ -77,9 +76,10 @@ def test_repr_is_the_dict_of_entries():
     assert repr(TraceState([("a", "1")])) == "{'a': '1'}"
 
 
-def test_get_default_is_the_shared_empty_state():
-    assert TraceState.get_default() is TraceState.get_default()
-    assert len(TraceState.get_default()) == 0
+def test_get_default_is_a_new_empty_state():
+    assert TraceState.get_default() is not TraceState.get_default()
+    assert TraceState.get_default() == {}
+    assert DEFAULT_TRACE_STATE == {}
 
 
 def test_to_header_joins_members_with_commas():
@@ -102,8 +102,8 @@ def test_from_header_round_trips_to_header():
 @pytest.mark.parametrize(
     "values",
     [
-        ["a=1,a=2"],
-        ["a=1", "a=1"],
+        ["a=1,@b=2"],
+        ["a=1", "b" * 257 + "=1"],
         ["a=1,B=2"],
         ["a=1,b"],
         ["a=1,b=x=y"],
@@ -113,8 +113,23 @@ def test_from_header_round_trips_to_header():
 )
 def test_from_header_discards_the_whole_header_when_one_member_is_invalid(values, caplog):
     with caplog.at_level(logging.DEBUG, logger="opentelemetry.trace.trace_state"):
-        assert TraceState.from_header(values) is TraceState.get_default()
+        assert TraceState.from_header(values) is DEFAULT_TRACE_STATE
     assert "Ignored tracestate" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (["a=1,a=2"], "a=1"),
+        (["a=1", "a=1"], "a=1"),
+        (["a=1,b=2,a=3,c=4"], "a=1,b=2,c=4"),
+        (["a=1 , b=2", "b=3"], "a=1,b=2"),
+    ],
+)
+def test_from_header_keeps_the_first_entry_of_a_repeated_key(values, expected, caplog):
+    with caplog.at_level(logging.DEBUG, logger="opentelemetry.trace.trace_state"):
+        assert TraceState.from_header(values).to_header() == expected
+    assert "Dropped a repeat of tracestate key 'a'" in caplog.text or "'b'" in caplog.text
 
 
 def test_from_header_ignores_values_that_are_not_strings():
@@ -130,3 +145,71 @@ def test_from_header_accepts_any_iterable_of_lines():
 
 def test_from_header_rejects_an_oversized_header_unparsed():
     assert len(TraceState.from_header(["a=1," + " " * 40000])) == 0
+
+
+def test_a_trace_state_is_a_dict_built_from_a_dict_pairs_or_keywords():
+    assert isinstance(TraceState(), dict)
+    assert TraceState({"a": "1"}) == TraceState([("a", "1")]) == TraceState(a="1") == {"a": "1"}
+    assert dict(TraceState({"a": "1", "b": "2"})) == {"a": "1", "b": "2"}
+
+
+def test_setting_an_item_checks_it_and_refreshes_the_header(caplog):
+    state = TraceState([("a", "1")])
+    assert state.to_header() == "a=1"
+    state["b"] = "2"
+    assert state.to_header() == "a=1,b=2"
+    with caplog.at_level(logging.WARNING):
+        state["Bad"] = "3"
+        state["c"] = "x,y"
+    assert state == {"a": "1", "b": "2"}
+    assert len(caplog.records) == 2
+
+
+def test_dict_changes_in_place_refresh_the_header():
+    state = TraceState([("a", "1"), ("b", "2"), ("c", "3")])
+    state.to_header()
+    del state["a"]
+    assert state.to_header() == "b=2,c=3"
+    state.pop("b")
+    assert state.to_header() == "c=3"
+    state.update({"d": "4"})
+    assert state.to_header() == "c=3,d=4"
+    state.setdefault("e", "5")
+    assert state.to_header() == "c=3,d=4,e=5"
+    state.clear()
+    assert state.to_header() == ""
+
+
+def test_update_with_a_key_and_a_value_returns_a_copy_and_with_a_mapping_changes_in_place():
+    state = TraceState([("a", "1")])
+    assert state.update("b", "2") == {"b": "2", "a": "1"}
+    assert state == {"a": "1"}
+    assert state.update({"b": "2"}) is None
+    assert state == {"a": "1", "b": "2"}
+
+
+def test_setting_a_33rd_entry_is_ignored_with_a_warning(caplog):
+    state = TraceState(("k{}".format(i), str(i)) for i in range(32))
+    with caplog.at_level(logging.WARNING):
+        state["new"] = "v"
+    assert "new" not in state and len(state) == 32
+
+
+def test_the_shared_default_trace_state_ignores_changes_with_a_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        DEFAULT_TRACE_STATE["a"] = "1"
+        DEFAULT_TRACE_STATE.update({"b": "2"})
+    assert DEFAULT_TRACE_STATE == {}
+    assert "shared empty trace state" in caplog.text
+
+
+def test_copies_and_pickles_keep_entries_and_header():
+    import copy
+    import pickle
+
+    state = TraceState([("a", "1"), ("b", "2")])
+    for clone in (copy.copy(state), copy.deepcopy(state), pickle.loads(pickle.dumps(state))):
+        assert type(clone) is TraceState
+        assert list(clone.items()) == [("a", "1"), ("b", "2")]
+        assert clone.to_header() == "a=1,b=2"
+    assert copy.copy(TraceState()).to_header() == ""

@@ -58,16 +58,17 @@ def test_64_bit_trace_id_is_padded_to_128_bits():
 
 
 @pytest.mark.parametrize(
-    "sampled, expected", [("1", True), ("0", False), ("true", True), ("false", False), ("True", True)]
+    "sampled, expected",
+    [("1", True), ("0", False), ("true", True), ("false", False), ("True", True), ("d", True)],
 )
 def test_sampled_header_accepts_1_0_and_legacy_true_false(sampled, expected):
     context = extract(**{"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID, "x-b3-sampled": sampled})
     assert context.trace_options.sampled is expected
 
 
-def test_missing_sampled_header_defers_and_reads_as_not_sampled():
+def test_missing_sampled_header_defers_and_reads_as_sampled_as_in_v03():
     context = extract(**{"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID})
-    assert context.is_valid() and not context.trace_options.sampled
+    assert context.is_valid() and context.trace_options.sampled
 
 
 def test_unknown_sampled_value_reads_as_not_sampled(caplog):
@@ -121,7 +122,7 @@ def test_malformed_or_missing_ids_give_the_invalid_context(trace_id, span_id):
 @pytest.mark.parametrize(
     "value, sampled",
     [
-        ("{}-{}".format(TRACE_ID, SPAN_ID), False),
+        ("{}-{}".format(TRACE_ID, SPAN_ID), True),
         ("{}-{}-1".format(TRACE_ID, SPAN_ID), True),
         ("{}-{}-0".format(TRACE_ID, SPAN_ID), False),
         ("{}-{}-d".format(TRACE_ID, SPAN_ID), True),
@@ -240,3 +241,10 @@ def test_inject_then_extract_round_trips(trace_id, span_id, sampled):
     carrier = {}
     FORMAT.inject(trace.DefaultSpan(context), dict.__setitem__, carrier)
     assert FORMAT.extract(getter, carrier) == context
+
+
+def test_extract_and_inject_work_through_the_class_as_in_v03():
+    carrier = {}
+    context = trace.SpanContext(int(TRACE_ID, 16), int(SPAN_ID, 16), trace.TraceOptions(1))
+    B3Format.inject(trace.DefaultSpan(context), dict.__setitem__, carrier)
+    assert B3Format.extract(lambda c, n: [c[n]] if n in c else [], carrier) == context

@@ -82,7 +82,7 @@ def test_event_name_that_is_not_a_str_is_logged_and_converted(tracer, caplog):
 
 
 def test_add_lazy_event_keeps_a_clean_event_as_given(tracer):
-    event = trace_api.Event("built earlier", 99)
+    event = trace_api.Event("built earlier", None, 99)
     span = tracer.start_span("s")
     span.add_lazy_event(event)
     assert span.events == (event,)
@@ -92,7 +92,7 @@ def test_add_lazy_event_checks_and_copies_what_the_caller_built(tracer, caplog):
     given = {"ok": 1, "bad": object()}
     span = tracer.start_span("s")
     with caplog.at_level(logging.WARNING):
-        span.add_lazy_event(trace_api.Event(7, "yesterday", given))
+        span.add_lazy_event(trace_api.Event(7, given, "yesterday"))
     given["ok"] = 2
     (event,) = span.events
     assert event.name == "7"
@@ -105,7 +105,7 @@ def test_add_lazy_event_checks_and_copies_what_the_caller_built(tracer, caplog):
 @pytest.mark.parametrize("attributes", [[], 0, ""], ids=repr)
 def test_add_lazy_event_with_empty_non_mapping_attributes_stores_a_mapping(tracer, attributes):
     span = tracer.start_span("s")
-    span.add_lazy_event(trace_api.Event("e", 5, attributes))
+    span.add_lazy_event(trace_api.Event("e", attributes, 5))
     (event,) = span.events
     assert dict(event.attributes) == {} and event.timestamp == 5
 
@@ -114,7 +114,7 @@ def test_add_lazy_event_with_a_time_out_of_range_uses_now(tracer, caplog):
     span = tracer.start_span("s")
     before = time_ns()
     with caplog.at_level(logging.WARNING):
-        span.add_lazy_event(trace_api.Event("e", 2**64))
+        span.add_lazy_event(trace_api.Event("e", None, 2**64))
     assert before <= span.events[0].timestamp <= time_ns()
     assert "not an int" in caplog.text
 
@@ -234,3 +234,9 @@ def test_kind_that_is_not_a_span_kind_is_logged_and_internal_used(tracer, caplog
         span = tracer.start_span("s", kind=kind)
     assert span.kind is trace_api.SpanKind.INTERNAL
     assert "not a SpanKind" in caplog.text
+
+
+def test_event_takes_name_attributes_timestamp_in_that_order_as_in_v03():
+    event = trace_api.Event("cache miss", {"key": "k"}, 1234)
+    assert (event.name, dict(event.attributes), event.timestamp) == ("cache miss", {"key": "k"}, 1234)
+    assert repr(event) == "Event(name='cache miss', attributes={'key': 'k'}, timestamp=1234)"

@@ -139,4 +139,6 @@ def test_a_limit_that_is_not_an_int_of_at_least_zero_is_logged_and_the_default_u
 
 
 def test_limits_repr_names_the_values():
-    assert repr(SpanLimits(1, 2, 3)) == "SpanLimits(max_attributes=1, max_events=2, max_links=3)"
+    assert repr(SpanLimits(1, 2, 3, 4)) == (
+        "SpanLimits(max_attributes=1, max_events=2, max_links=3, max_attribute_length=4)"
+    )

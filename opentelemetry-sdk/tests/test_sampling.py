@@ -32,13 +32,14 @@ class _RecordingSampler(sampling.Sampler):
         self.calls = []
         self._decision = sampling.Decision(True, attributes)
 
-    def should_sample(self, parent_context, trace_id, span_id, name, links=()):
+    def should_sample(self, parent_context, trace_id, span_id, name, attributes=None, links=()):
         self.calls.append((parent_context, trace_id, span_id, name, links))
+        self.attributes_seen = attributes
         return self._decision
 
 
 class _BrokenSampler(sampling.Sampler):
-    def should_sample(self, parent_context, trace_id, span_id, name, links=()):
+    def should_sample(self, parent_context, trace_id, span_id, name, attributes=None, links=()):
         raise ValueError("broken sampler")
 
 
@@ -57,8 +58,15 @@ def _is_sampled(span):
     return span.get_context().trace_options.sampled
 
 
-def test_the_default_sampler_is_default_on():
-    assert TracerSource(shutdown_on_exit=False).sampler is sampling.DEFAULT_ON
+def test_the_default_sampler_is_always_on_as_in_v03():
+    assert TracerSource(shutdown_on_exit=False).sampler is sampling.ALWAYS_ON
+
+
+def test_by_default_a_span_under_a_remote_context_with_default_flags_is_recorded():
+    tracer = TracerSource(shutdown_on_exit=False).get_tracer(__name__)
+    span = tracer.start_span("child", parent=trace_api.SpanContext(0x1234, 0x5678))
+    assert span.is_recording_events()
+    assert span.get_context().trace_options.sampled
 
 
 @pytest.mark.parametrize(
@@ -165,6 +173,28 @@ def test_sampler_is_asked_with_the_ids_name_and_links_the_span_gets():
     assert parent_context == _remote(True)
     assert (trace_id, span_id) == (span.context.trace_id, span.context.span_id)
     assert name == "operation" and list(given_links) == links
+
+
+def test_sampler_is_asked_with_the_attributes_the_span_starts_with():
+    sampler = _RecordingSampler()
+    tracer, _ = _tracer(sampler)
+    tracer.start_span("get", attributes={"http.method": "GET"})
+    assert sampler.attributes_seen == {"http.method": "GET"}
+    tracer.start_span("no attributes")
+    assert sampler.attributes_seen is None
+
+
+def test_a_v03_sampler_decides_on_the_span_attributes():
+    class DropHealthChecks(sampling.Sampler):
+        def should_sample(
+            self, parent_context, trace_id, span_id, name, attributes=None, links=()
+        ):
+            return sampling.Decision((attributes or {}).get("http.route") != "/health")
+
+    tracer, processor = _tracer(DropHealthChecks())
+    tracer.start_span("health", attributes={"http.route": "/health"}).end()
+    tracer.start_span("users", attributes={"http.route": "/users"}).end()
+    assert [span.name for span in processor.ended] == ["users"]
 
 
 def test_sampler_attributes_are_added_and_win_on_a_shared_key():

@@ -138,3 +138,38 @@ def test_non_int_times_are_logged_and_replaced_by_now(tracer, caplog):
     assert isinstance(span.start_time, int) and isinstance(span.end_time, int)
     assert span.end_time >= span.start_time
     assert "not an int" in caplog.text
+
+
+def test_set_status_on_exception_false_leaves_the_status_alone(tracer, exporter):
+    with pytest.raises(ValueError):
+        with tracer.start_span("kept", set_status_on_exception=False):
+            raise ValueError("handled by the caller")
+    with pytest.raises(ValueError):
+        with tracer.start_span("set"):
+            raise ValueError("recorded")
+    kept, recorded = exporter.get_finished_spans()
+    assert kept.status.canonical_code is StatusCanonicalCode.OK
+    assert recorded.status.canonical_code is StatusCanonicalCode.UNKNOWN
+
+
+def test_a_span_made_directly_takes_v03_parameters_in_v03_order():
+    from unittest import mock
+
+    from opentelemetry.sdk.trace import SpanProcessor
+    from opentelemetry.trace import sampling
+
+    processor = mock.Mock(spec=SpanProcessor)
+    context = trace_api.SpanContext(1, 2)
+    span = Span(
+        "direct", context, None, sampling.ALWAYS_ON, None, None, {"a": 1}, None, (),
+        trace_api.SpanKind.CLIENT, processor, None, False,
+    )
+    assert (span.sampler, span.trace_config, span.kind) == (sampling.ALWAYS_ON, None, trace_api.SpanKind.CLIENT)
+    assert dict(span.attributes) == {"a": 1}
+    with pytest.raises(KeyError):
+        with span:
+            span.start()
+            raise KeyError("x")
+    processor.on_start.assert_called_once_with(span)
+    processor.on_end.assert_called_once_with(span)
+    assert span.status.canonical_code is StatusCanonicalCode.OK

@@ -26,7 +26,7 @@ _LATE_CHANGES = {
     "set_attribute": lambda span: span.set_attribute("late", 1),
     "set_attribute_existing": lambda span: span.set_attribute("k", "changed"),
     "add_event": lambda span: span.add_event("late", {"a": 1}, 5),
-    "add_lazy_event": lambda span: span.add_lazy_event(trace_api.Event("late", 5)),
+    "add_lazy_event": lambda span: span.add_lazy_event(trace_api.Event("late", None, 5)),
     "set_status": lambda span: span.set_status(Status(StatusCanonicalCode.INTERNAL, "x")),
     "update_name": lambda span: span.update_name("renamed"),
     "end": lambda span: span.end(),

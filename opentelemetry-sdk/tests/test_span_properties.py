@@ -19,6 +19,7 @@ from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import sampling
 from opentelemetry.trace.status import Status, StatusCanonicalCode
+from opentelemetry.util import ns_to_iso_str
 
 _SETTINGS = settings(
     max_examples=60,
@@ -56,7 +57,7 @@ _odd_objects = st.sampled_from(
         trace_api.INVALID_SPAN,
         trace_api.INVALID_SPAN_CONTEXT,
         trace_api.Link(trace_api.INVALID_SPAN_CONTEXT),
-        trace_api.Event("e", 1),
+        trace_api.Event("e", None, 1),
         Resource({"a": "b"}),
         frozenset({1}),
         range(3),
@@ -277,14 +278,25 @@ def _assert_well_formed(span, limits, resource, info):
     for link in span.links:
         assert isinstance(link.context, trace_api.SpanContext)
         _assert_valid_attributes(link.attributes, limits.max_attributes)
-    for dropped in (span.dropped_attributes, span.dropped_events, span.dropped_links):
+    # Only the limits drop (invalid input is refused, not counted), so a span
+    # that dropped anything is full up to that limit.
+    for dropped, kept, limit in (
+        (span.dropped_attributes, len(span.attributes), limits.max_attributes),
+        (span.dropped_events, len(span.events), limits.max_events),
+        (span.dropped_links, len(span.links), limits.max_links),
+    ):
         assert type(dropped) is int and dropped >= 0
+        assert dropped == 0 or kept == max(limit, 0)
     if span.parent is not None:
         parent = span.parent
         parent_context = parent if isinstance(parent, trace_api.SpanContext) else parent.get_context()
         assert parent_context.is_valid()
         assert context.trace_id == parent_context.trace_id
-    str(span)  # what the console exporter writes
+    text = str(span)  # what the console exporter writes
+    assert text.startswith('Span(name="{}", context='.format(span.name))
+    assert str(span.kind) in text and repr(span.parent) in text
+    assert "start_time={}".format(ns_to_iso_str(span.start_time)) in text
+    assert text.endswith("end_time={})".format(ns_to_iso_str(span.end_time)))
 
 
 @_SETTINGS
@@ -318,7 +330,7 @@ def test_sdk_random_programs_never_raise_and_export_sound_spans(
             assert not span.get_context().trace_options.sampled
             assert span.get_context().is_valid()
     for span in exported:
-        _assert_well_formed(span, limits, resource, tracer.instrumentation_info)
+        _assert_well_formed(span, limits, source.resource, tracer.instrumentation_info)
 
 
 @_SETTINGS

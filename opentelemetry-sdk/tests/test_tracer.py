@@ -162,12 +162,48 @@ def test_concurrent_asyncio_tasks_get_their_own_parents(tracer, exporter):
         assert spans["query{}".format(index)].parent is spans["request{}".format(index)]
 
 
-def test_ending_from_two_threads_exports_once(tracer, exporter):
-    spans = [tracer.start_span(str(i)) for i in range(200)]
-    barrier = threading.Barrier(2)
+class _SideBySideGuard:
+    """Wraps a span's once-guard: each thread touching it waits until the other one does.
+
+    So both threads are inside ``end()``'s check at the same moment, every
+    time: a guard that is read into a copy, or checked and then set in two
+    steps, lets both through and the span is exported twice.
+    """
+
+    def __init__(self, guard, barrier):
+        self._guard = guard
+        self._barrier = barrier
+
+    def _meet(self):
+        try:
+            self._barrier.wait(5)
+        except threading.BrokenBarrierError:
+            pass  # the other thread gave up: nothing left to race
+
+    def __getattr__(self, name):
+        self._meet()
+        return getattr(self._guard, name)
+
+    def __iter__(self):
+        self._meet()
+        return iter(self._guard)
+
+    def __len__(self):
+        self._meet()
+        return len(self._guard)
+
+    def __bool__(self):
+        self._meet()
+        return bool(self._guard)
+
+
+def test_ending_from_two_threads_at_once_exports_once(tracer, exporter):
+    count = 50
+    spans = [tracer.start_span(str(i)) for i in range(count)]
+    for span in spans:
+        span._end_guard = _SideBySideGuard(span._end_guard, threading.Barrier(2))
 
     def end_all():
-        barrier.wait(5)
         for span in spans:
             span.end()
 
@@ -177,10 +213,12 @@ def test_ending_from_two_threads_exports_once(tracer, exporter):
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(10)
+            thread.join(30)
     finally:
         logging.disable(logging.NOTSET)
-    assert len(exporter.get_finished_spans()) == 200
+    assert not any(thread.is_alive() for thread in threads)
+    names = [span.name for span in exporter.get_finished_spans()]
+    assert sorted(names, key=int) == [str(i) for i in range(count)]
 
 
 def test_kind_of_a_wrong_type_is_logged_and_internal_used(tracer, caplog):

@@ -396,7 +396,6 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
             "batch processor shutdown": (batch, "_shutdown_lock"),
             "batch processor": (batch, "_lock"),
             "span module": (span_module, "_lock"),
-            "runtime context": (Context, "_lock"),
             "tracer source loader": (trace._LOAD_ONCE, "lock"),
             "distributed context loader": (distributedcontext._LOAD_ONCE, "lock"),
         }

@@ -6,6 +6,7 @@ body. Decoding with the official schema is left to the tests that need the
 ``opentelemetry-proto`` package, so the delivery tests run without it.
 """
 
+import functools
 import gzip
 import http.server
 import os
@@ -204,6 +205,45 @@ def closed_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class FakeTime:
+    """A clock that moves only when the exporter waits: waits are recorded, not waited.
+
+    Network operations still take real time, but the deadline arithmetic and
+    every backoff or ``Retry-After`` wait run on this clock, so tests check
+    the delays requested instead of measuring them.
+    """
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        #: Every wait the exporter asked for, in seconds, in order.
+        self.sleeps: List[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> bool:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        return False  # never interrupted by a shutdown
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time(monkeypatch):
+    """Exporters made in the test run their waits on a :class:`FakeTime`."""
+    from opentelemetry.sdk.trace.export.otlp import _http_sender, _otlp_client
+
+    fake = FakeTime()
+    monkeypatch.setattr(
+        _otlp_client,  # where every OTLP exporter makes its sender
+        "HTTPSender",
+        functools.partial(_http_sender.HTTPSender, clock=fake.clock, sleep=fake.sleep),
+    )
+    return fake
 
 
 @pytest.fixture(autouse=True)

@@ -193,10 +193,13 @@ def test_malformed_header_entries_are_skipped_with_a_warning(caplog):
         )
 
     assert settings.headers == {"good": "1"}
-    assert "'novalue'" in caplog.text
-    assert "'=nokey'" in caplog.text
-    assert "'bad name'" in caplog.text
-    assert "'content-type'" in caplog.text
+    assert "Ignored entry 2 of OTEL_EXPORTER_OTLP_HEADERS: expected key=value" in caplog.text
+    assert "Ignored entry 3 of OTEL_EXPORTER_OTLP_HEADERS: expected key=value" in caplog.text
+    assert "entry 4 of OTEL_EXPORTER_OTLP_HEADERS: its name is not a valid" in caplog.text
+    assert "Ignored header 'content-type' in entry 5" in caplog.text
+    # Malformed entries may hold a secret: none of their text is logged.
+    assert "novalue" not in caplog.text and "nokey" not in caplog.text
+    assert "bad name" not in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -11,22 +11,17 @@ import json
 import math
 
 import pytest
+from google.protobuf import json_format
 
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Span, SpanLimits, TracerSource
+from opentelemetry.sdk.trace.span import UNSET_STATUS
 from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # a dev requirement
 from opentelemetry.trace.status import Status, StatusCanonicalCode
-
-NO_SCHEMA = "needs the official OTLP schema: the opentelemetry-proto package (dev-requirements.txt)"
-
-trace_service_pb2 = pytest.importorskip(
-    "opentelemetry.proto.collector.trace.v1.trace_service_pb2",
-    reason=NO_SCHEMA,
-)
-json_format = pytest.importorskip("google.protobuf.json_format", reason=NO_SCHEMA)
 
 INT64_MAX = (1 << 63) - 1
 INT64_MIN = -(1 << 63)
@@ -101,13 +96,13 @@ def spans_with_every_feature():
                 raise ValueError("boom")
         except ValueError:
             pass
-    worker.get_tracer("queue", "1").start_span(
+    consume = worker.get_tracer("queue", "1").start_span(
         "consume", parent=None, kind=trace_api.SpanKind.CONSUMER
-    ).end()
-    # Built by hand: no instrumentation scope, never ended (no end time, no status).
-    unscoped = Span(
-        "unscoped", trace_api.SpanContext(0x2, 0x3), resource=Resource({"service.name": "worker"})
     )
+    consume.set_status(Status(StatusCanonicalCode.OK))
+    consume.end()
+    # Built by hand: no instrumentation scope, never ended (no end time, no status).
+    unscoped = Span("unscoped", trace_api.SpanContext(0x2, 0x3), resource=worker.resource)
     unscoped.start(start_time=5)
     return list(finished.get_finished_spans()) + [unscoped]
 
@@ -177,7 +172,8 @@ def _expected_span(message, span):
         link_message.flags = int(link.context.trace_options)
         _expected_attributes(link_message.attributes, link.attributes)
     message.dropped_links_count = span.dropped_links
-    if span.status is not None:
+    # A status never set (None, or the OK an ended span gets) is UNSET: no field.
+    if span.status is not None and span.status is not UNSET_STATUS:
         if span.status.canonical_code is StatusCanonicalCode.OK:
             message.status.code = 1  # STATUS_CODE_OK
         else:
@@ -305,6 +301,44 @@ def test_round_trip_covers_what_it_claims():
         StatusCanonicalCode.UNKNOWN,
     } <= codes
     assert any(span.status is None for span in spans)
+    assert any(span.status is UNSET_STATUS for span in spans)
+    assert any(
+        span.status is not UNSET_STATUS and span.status.canonical_code is StatusCanonicalCode.OK
+        for span in spans
+        if span.status is not None
+    )
+
+
+@pytest.mark.parametrize("encoding", ["protobuf", "json"])
+def test_status_never_set_is_unset_explicit_ok_stays_ok_and_errors_keep_their_message(
+    receiver, encoding
+):
+    source = TracerSource(shutdown_on_exit=False)
+    spans = InMemorySpanExporter()
+    source.add_span_processor(SimpleExportSpanProcessor(spans))
+    tracer = source.get_tracer("status")
+    with tracer.start_as_current_span("never set"):
+        pass
+    with tracer.start_as_current_span("explicit ok") as span:
+        span.set_status(Status(StatusCanonicalCode.OK))
+    with tracer.start_as_current_span("error") as span:
+        span.set_status(Status(StatusCanonicalCode.UNAVAILABLE, "database down"))
+    assert all(span.status.is_ok for span in spans.get_finished_spans()[:2])  # v0.3 reads OK
+    exporter = OTLPSpanExporter(receiver.endpoint, encoding=encoding)
+    assert exporter.export(spans.get_finished_spans()) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+    (request,) = receiver.requests
+    decode = decode_protobuf if encoding == "protobuf" else decode_json
+    decoded = decode(request.body).resource_spans[0].scope_spans[0].spans
+    statuses = {
+        span.name: (span.HasField("status"), span.status.code, span.status.message)
+        for span in decoded
+    }
+    assert statuses == {
+        "never set": (False, 0, ""),  # STATUS_CODE_UNSET
+        "explicit ok": (True, 1, ""),  # STATUS_CODE_OK
+        "error": (True, 2, "database down"),  # STATUS_CODE_ERROR
+    }
 
 
 def test_span_kinds_map_to_otlp_numbers(receiver):
@@ -352,7 +386,7 @@ def test_unsupported_event_attribute_is_left_out_and_counted(receiver, encoding)
 
         @property
         def events(self):
-            return (trace_api.Event("odd", 7, {"ok": 1, "dict": {"a": 1}, "none": None}),)
+            return (trace_api.Event("odd", {"ok": 1, "dict": {"a": 1}, "none": None}, 7),)
 
     span = UncheckedSpan("unchecked", trace_api.SpanContext(1, 1))
     span.start()

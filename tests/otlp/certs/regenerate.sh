@@ -21,3 +21,5 @@ leaf() {  # name, extended key usage, extra extensions
 leaf server serverAuth "subjectAltName=IP:127.0.0.1,DNS:localhost"
 leaf client clientAuth ""
 rm -f ca.key ca.srl
+# The client key again, encrypted: the exporter must refuse it without prompting.
+openssl ec -in client.key -aes256 -passout pass:test-only -out client-encrypted.key

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import os
-import threading
-import weakref
+
+from .base_context import BaseRuntimeContext
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, TypeVar
+    from typing import Any, Callable, TypeVar
 
     _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -53,14 +52,13 @@ def restore(token: contextvars.Token[Any]) -> None:
         )
 
 
-class _Slot:
-    """One named value of the runtime context."""
+class _Slot(BaseRuntimeContext.Slot):
+    """One named value of the runtime context, kept in a context variable."""
 
-    __slots__ = ("name", "default", "contextvar")
+    __slots__ = ("contextvar",)
 
     def __init__(self, name: str, default: Any) -> None:
-        self.name = name
-        self.default = default
+        super().__init__(name, default)
         #: The variable behind the slot; hot paths use its token-based
         #: ``set``/``reset`` directly.
         self.contextvar: "contextvars.ContextVar[Any]" = contextvars.ContextVar(
@@ -75,71 +73,21 @@ class _Slot:
         """Set the value in the current context; the token undoes it."""
         return self.contextvar.set(value)
 
-    def clear(self) -> None:
-        """Set the value back to the slot's default."""
-        self.contextvar.set(self.default)
 
-    def __repr__(self) -> str:
-        return "Slot({!r}, default={!r})".format(self.name, self.default)
-
-
-# Every runtime context, for new locks in a forked child (weakly: a context
-# that becomes garbage leaves nothing behind).
-_contexts: "weakref.WeakValueDictionary[int, AsyncRuntimeContext]" = weakref.WeakValueDictionary()
-
-
-def _renew_locks_in_child() -> None:
-    for context in list(_contexts.values()):
-        context._renew_lock_after_fork()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_renew_locks_in_child)
-
-
-class AsyncRuntimeContext:
+class AsyncRuntimeContext(BaseRuntimeContext):
     """The process's runtime context, backed by :mod:`contextvars`.
 
-    Slots are read and written as attributes or items
-    (``Context.current_span``, ``Context["current_span"]``); assigning a name
-    that is not yet a slot registers it. ``print(Context)`` shows every slot's
-    current value.
+    Each slot is a context variable, so a value set in one thread or asyncio
+    task is invisible to the others and a new task starts with a copy of its
+    creator's values. ``print(Context)`` shows every slot's current value.
     """
 
     Slot = _Slot
 
-    _slots: Dict[str, _Slot]
-    _lock: threading.RLock
+    if TYPE_CHECKING:  # the slots registered here are context-variable slots
 
-    def __init__(self) -> None:
-        # Plain attributes, set past __setattr__, which would make them slots.
-        object.__setattr__(self, "_slots", {})
-        # Re-entrant, for a signal handler registering a slot; new after a fork.
-        object.__setattr__(self, "_lock", threading.RLock())
-        _contexts[id(self)] = self
-
-    def _renew_lock_after_fork(self) -> None:
-        object.__setattr__(self, "_lock", threading.RLock())
-
-    def register_slot(self, name: str, default: Any = None) -> _Slot:
-        """Return the slot called ``name``, creating it with ``default``."""
-        slot = self._slots.get(name)
-        if slot is None:
-            with self._lock:
-                slot = self._slots.setdefault(name, _Slot(name, default))
-        return slot
-
-    def snapshot(self) -> Dict[str, Any]:
-        """Every slot's current value, by name."""
-        return {
-            name: slot.get()
-            for name, slot in self._slots.items()
-        }
-
-    def apply(self, snapshot: Dict[str, Any]) -> None:
-        """Set each slot named in ``snapshot`` to its value there."""
-        for name, value in snapshot.items():
-            self.register_slot(name).set(value)
+        @classmethod
+        def register_slot(cls, name: str, default: object = None) -> _Slot: ...
 
     def with_current_context(self, func: _F) -> _F:
         """Wrap ``func`` so it runs in the context current now.
@@ -153,26 +101,3 @@ class AsyncRuntimeContext:
             return captured.copy().run(func, *args, **kwargs)
 
         return call_with_captured_context  # type: ignore[return-value]
-
-    def __getattr__(self, name: str) -> Any:
-        slot = self._slots.get(name)
-        if slot is None:
-            raise AttributeError(
-                "{!r} is not a slot of the runtime context".format(name)
-            )
-        return slot.get()
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self.register_slot(name).set(value)
-
-    def __getitem__(self, name: str) -> Any:
-        try:
-            return self.__getattr__(name)
-        except AttributeError:
-            raise KeyError(name) from None
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        self.__setattr__(name, value)
-
-    def __repr__(self) -> str:
-        return "{}({})".format(type(self).__name__, self.snapshot())

@@ -73,14 +73,20 @@ def set_global_httptextformat(http_text_format: HTTPTextFormat) -> None:
     """Use ``http_text_format`` for every later :func:`inject` and :func:`extract`.
 
     Call it at start-up, e.g. with the SDK's ``B3Format`` to talk to
-    Zipkin-instrumented services. Anything that is not an
-    :class:`~opentelemetry.context.propagation.HTTPTextFormat` is refused
-    with a warning and the current format kept.
+    Zipkin-instrumented services. Any object with callable ``extract`` and
+    ``inject`` will do, as in v0.3: an
+    :class:`~opentelemetry.context.propagation.HTTPTextFormat`, or a class
+    whose ``extract`` and ``inject`` are class methods. Anything else is
+    refused with a warning and the current format kept.
     """
     global _HTTP_TEXT_FORMAT  # pylint: disable=global-statement
-    if not isinstance(http_text_format, HTTPTextFormat):
+    if not (
+        callable(getattr(http_text_format, "extract", None))
+        and callable(getattr(http_text_format, "inject", None))
+    ):
         logger.warning(
-            "set_global_httptextformat(%r) ignored: not an HTTPTextFormat", http_text_format
+            "set_global_httptextformat(%r) ignored: it has no extract and inject methods",
+            http_text_format,
         )
         return
     _HTTP_TEXT_FORMAT = http_text_format

@@ -6,13 +6,22 @@ application chooses the implementation, usually the SDK's ``TracerSource``,
 with :func:`set_preferred_tracer_source_implementation` or the environment
 variable ``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE`` (see
 :mod:`opentelemetry.util.loader`).
+
+The choice may come after libraries took their tracers: the source is
+resolved on first use (the first span, or :func:`tracer_source`), and a
+tracer handed out before that records once it is.
 """
 
 from __future__ import annotations
 
+import logging
+
 from ..util import loader
+from ._lazy_tracer import LazyTracer
 from .span import INVALID_SPAN, DefaultSpan, Event, Link, Span, SpanKind
 from .span_context import (
+    DEFAULT_TRACE_OPTIONS,
+    DEFAULT_TRACE_STATE,
     INVALID_SPAN_CONTEXT,
     INVALID_SPAN_ID,
     INVALID_TRACE_ID,
@@ -27,9 +36,8 @@ from .tracer import DefaultTracer, DefaultTracerSource, Tracer, TracerSource
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, ContextManager, Optional, Sequence, Type
+    from typing import Any, Callable, Optional, Type
 
-    from ..util import types
     from .tracer import ParentSpan
 
     #: Builds the tracer source; called once with :class:`TracerSource`.
@@ -51,6 +59,8 @@ else:
         return alias
 
 __all__ = [
+    "DEFAULT_TRACE_OPTIONS",
+    "DEFAULT_TRACE_STATE",
     "DefaultSpan",
     "DefaultTracer",
     "DefaultTracerSource",
@@ -74,6 +84,8 @@ __all__ = [
     "set_preferred_tracer_source_implementation",
     "tracer_source",
 ]
+
+logger = logging.getLogger(__name__)
 
 _TRACER_SOURCE: Optional[TracerSource] = None
 _TRACER_SOURCE_FACTORY: Optional[TracerSourceFactory] = None
@@ -114,32 +126,18 @@ class _TracerWhileLoading(Tracer):
             tracer = self._tracer = source.get_tracer(self._name, self._version)
         return tracer
 
-    def get_current_span(self) -> Optional[Span]:
-        return self._delegate().get_current_span()
+    # *args passes v0.3's extra keywords (set_status_on_exception) through.
+    def get_current_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._delegate().get_current_span(*args, **kwargs)
 
-    def start_span(
-        self,
-        name: str,
-        parent: ParentSpan = Tracer.CURRENT_SPAN,
-        kind: SpanKind = SpanKind.INTERNAL,
-        attributes: types.Attributes = None,
-        links: Sequence[Link] = (),
-        start_time: Optional[int] = None,
-    ) -> Span:
-        return self._delegate().start_span(name, parent, kind, attributes, links, start_time)
+    def start_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._delegate().start_span(*args, **kwargs)
 
-    def start_as_current_span(
-        self,
-        name: str,
-        parent: ParentSpan = Tracer.CURRENT_SPAN,
-        kind: SpanKind = SpanKind.INTERNAL,
-        attributes: types.Attributes = None,
-        links: Sequence[Link] = (),
-    ) -> ContextManager[Span]:
-        return self._delegate().start_as_current_span(name, parent, kind, attributes, links)
+    def start_as_current_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._delegate().start_as_current_span(*args, **kwargs)
 
-    def use_span(self, span: Span, end_on_exit: bool = False) -> ContextManager[Span]:
-        return self._delegate().use_span(span, end_on_exit)
+    def use_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._delegate().use_span(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         # What the implementation's tracer has beyond the API.
@@ -162,9 +160,11 @@ _SOURCE_WHILE_LOADING = _TracerSourceWhileLoading()
 def tracer_source() -> TracerSource:
     """The process's tracer source, resolved on first use and kept.
 
-    Asked again while it is being resolved, by the implementation's own
-    import or factory, it returns a placeholder whose tracers start using
-    the implementation as soon as it is there.
+    From here on the choice is made: a later
+    :func:`set_preferred_tracer_source_implementation` raises. Asked again
+    while it is being resolved, by the implementation's own import or
+    factory, it returns a placeholder whose tracers start using the
+    implementation as soon as it is there.
     """
     source = _TRACER_SOURCE
     if source is None:
@@ -175,25 +175,42 @@ def tracer_source() -> TracerSource:
 def get_tracer(
     instrumenting_module_name: str, instrumenting_library_version: str = ""
 ) -> Tracer:
-    """``tracer_source().get_tracer(...)``: the usual way to get a tracer."""
-    return tracer_source().get_tracer(
-        instrumenting_module_name, instrumenting_library_version
-    )
+    """A tracer for the named library (usually ``__name__``): the usual way to get one.
+
+    Once the source is resolved this is ``tracer_source().get_tracer(...)``.
+    Before, it does not resolve the source: it returns a tracer that fetches
+    the real one on its first use, so a library may take its tracer at
+    import time, before the application chooses the implementation.
+    """
+    source = _TRACER_SOURCE
+    if source is not None:
+        return source.get_tracer(instrumenting_module_name, instrumenting_library_version)
+    return LazyTracer(tracer_source, instrumenting_module_name, instrumenting_library_version)
 
 
 def set_preferred_tracer_source_implementation(factory: TracerSourceFactory) -> None:
     """Choose the factory that builds the tracer source.
 
-    Call it at start-up, before anything asks for a tracer: once the source
-    is resolved it cannot change, and a late call raises :exc:`RuntimeError`
-    so the mistake shows at once instead of spans silently going nowhere.
-    The environment variables win over this preference.
+    Call it at start-up, before the first span. Tracers libraries took
+    earlier with :func:`get_tracer` follow the choice. Once the source is in
+    use (a span started, or :func:`tracer_source` called) it cannot change,
+    and a late call raises :exc:`RuntimeError` so the mistake shows at once
+    instead of spans silently going nowhere. The environment variables win
+    over this preference. Something not callable (a source given where its
+    factory belongs) is logged and ignored.
     """
     global _TRACER_SOURCE_FACTORY  # pylint: disable=global-statement
+    if not callable(factory):
+        logger.error(
+            "set_preferred_tracer_source_implementation(%r) ignored: it takes a factory, "
+            "called with the API type, e.g. lambda api_type: source",
+            factory,
+        )
+        return
     with _LOAD_ONCE.lock:
         if _TRACER_SOURCE is not None or _LOAD_ONCE.loading:
             raise RuntimeError(
                 "The TracerSource is already in use; set the preferred "
-                "implementation before the first get_tracer() or tracer_source()"
+                "implementation before the first span or tracer_source()"
             )
         _TRACER_SOURCE_FACTORY = factory

@@ -77,9 +77,14 @@ class Sampler:
         trace_id: int,
         span_id: int,
         name: str,
+        attributes: types.Attributes = None,
         links: Sequence[Link] = (),
     ) -> Decision:
-        """Decide for a span; ``parent_context`` is ``None`` for a root span."""
+        """Decide for a span; ``parent_context`` is ``None`` for a root span.
+
+        ``attributes`` are those the span is started with (``None`` if
+        none), and ``links`` its links, for samplers that decide on them.
+        """
         raise NotImplementedError
 
 
@@ -95,6 +100,7 @@ class StaticSampler(Sampler):
         trace_id: int,
         span_id: int,
         name: str,
+        attributes: types.Attributes = None,
         links: Sequence[Link] = (),
     ) -> Decision:
         return self._decision
@@ -142,6 +148,7 @@ class ProbabilitySampler(Sampler):
         trace_id: int,
         span_id: int,
         name: str,
+        attributes: types.Attributes = None,
         links: Sequence[Link] = (),
     ) -> Decision:
         if parent_context is not None:

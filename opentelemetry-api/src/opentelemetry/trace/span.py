@@ -63,14 +63,12 @@ class Link:
 class Event:
     """Something that happened at one moment during a span."""
 
-    __slots__ = ("_name", "_timestamp", "_attributes")
+    __slots__ = ("_name", "_attributes", "_timestamp")
 
-    def __init__(
-        self, name: str, timestamp: int, attributes: types.Attributes = None
-    ) -> None:
+    def __init__(self, name: str, attributes: types.Attributes, timestamp: int) -> None:
         self._name = name
-        self._timestamp = timestamp
         self._attributes = _EMPTY_ATTRIBUTES if attributes is None else attributes
+        self._timestamp = timestamp
 
     @property
     def name(self) -> str:
@@ -78,18 +76,18 @@ class Event:
         return self._name
 
     @property
-    def timestamp(self) -> int:
-        """When, in nanoseconds since the epoch."""
-        return self._timestamp
-
-    @property
     def attributes(self) -> Mapping[str, types.AttributeValue]:
         """Attributes describing the event."""
         return self._attributes
 
+    @property
+    def timestamp(self) -> int:
+        """When, in nanoseconds since the epoch."""
+        return self._timestamp
+
     def __repr__(self) -> str:
-        return "Event(name={!r}, timestamp={}, attributes={!r})".format(
-            self._name, self._timestamp, dict(self._attributes)
+        return "Event(name={!r}, attributes={!r}, timestamp={})".format(
+            self._name, dict(self._attributes), self._timestamp
         )
 
 

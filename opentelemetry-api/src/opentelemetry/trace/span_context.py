@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .trace_state import TraceState
+from .trace_state import DEFAULT_TRACE_STATE, TraceState
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from typing import Any, Optional
 
 __all__ = [
+    "DEFAULT_TRACE_OPTIONS",
+    "DEFAULT_TRACE_STATE",
     "INVALID_SPAN_CONTEXT",
     "INVALID_SPAN_ID",
     "INVALID_TRACE_ID",
@@ -51,7 +53,9 @@ class TraceOptions(int):
 
 
 _DEFAULT_OPTIONS = TraceOptions(TraceOptions.DEFAULT)
-_EMPTY_TRACE_STATE = TraceState.get_default()
+_EMPTY_TRACE_STATE = DEFAULT_TRACE_STATE
+#: The trace flags span contexts start with: not sampled.
+DEFAULT_TRACE_OPTIONS = _DEFAULT_OPTIONS
 
 
 class SpanContext:
@@ -59,21 +63,30 @@ class SpanContext:
 
     Ids are integers; ``0`` is invalid for either. Instances are values:
     compare them with ``==``.
+
+    ``is_remote`` says the context came from another process: propagators
+    set it on what they extract, so a sampler can treat remote and local
+    parents differently (see the SDK's ``ParentBasedSampler``). It defaults
+    to ``False``, so v0.3 code that builds contexts is unaffected, and it
+    takes no part in ``==``: the same span is the same span wherever its
+    context was read.
     """
 
-    __slots__ = ("trace_id", "span_id", "trace_options", "trace_state")
+    __slots__ = ("trace_id", "span_id", "trace_options", "trace_state", "is_remote")
 
     def __init__(
         self,
         trace_id: int,
         span_id: int,
-        trace_options: Optional[TraceOptions] = None,
-        trace_state: Optional[TraceState] = None,
+        trace_options: Optional[TraceOptions] = DEFAULT_TRACE_OPTIONS,
+        trace_state: Optional[TraceState] = DEFAULT_TRACE_STATE,
+        is_remote: bool = False,
     ) -> None:
         self.trace_id = trace_id
         self.span_id = span_id
         self.trace_options = _DEFAULT_OPTIONS if trace_options is None else trace_options
         self.trace_state = _EMPTY_TRACE_STATE if trace_state is None else trace_state
+        self.is_remote = is_remote
 
     def is_valid(self) -> bool:
         """Whether both ids are non-zero, so the context identifies a span."""

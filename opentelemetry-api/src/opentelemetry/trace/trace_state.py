@@ -1,8 +1,12 @@
 """Vendor-specific trace data carried with a span context (W3C ``tracestate``).
 
-The grammar, limits and mutation rules are those of the W3C Trace Context
+The limits and mutation rules are those of the W3C Trace Context
 Recommendation (Level 1), section 3.3 "Tracestate Header" and 3.5 "Mutating
-the tracestate Field". :meth:`TraceState.from_header` and
+the tracestate Field". The key grammar and the handling of a repeated key
+follow the W3C test suite (github.com/w3c/trace-context, ``test/test.py``),
+which follows the newer edition (Trace Context Level 2, "key"): where the
+suite and the Level 1 text differ, the suite is the authority (see
+``docs/propagation.rst``). :meth:`TraceState.from_header` and
 :meth:`TraceState.to_header` are the one place where the header text is
 parsed and written, for every propagator that carries ``tracestate``.
 """
@@ -16,19 +20,17 @@ from collections.abc import Mapping
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, Iterator, Optional, Tuple, Union
+    from typing import Any, Iterable, Optional, Tuple, Union
 
-__all__ = ["TraceState"]
+__all__ = ["DEFAULT_TRACE_STATE", "TraceState"]
 
 logger = logging.getLogger(__name__)
 
-_KEY_CHAR = r"[a-z0-9_\-*/]"
-# key = simple-key / multi-tenant-key
-# simple-key = lcalpha 0*255( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
-# multi-tenant-key = tenant-id "@" system-id
-# tenant-id = ( lcalpha / DIGIT ) 0*240( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
-# system-id = lcalpha 0*13( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
-_KEY = r"(?:[a-z]{ch}{{0,255}}|[a-z0-9]{ch}{{0,240}}@[a-z]{ch}{{0,13}})".format(ch=_KEY_CHAR)
+# key = ( lcalpha / DIGIT ) 0*255( keychar )
+# keychar = lcalpha / DIGIT / "_" / "-"/ "*" / "/" / "@"
+# (Trace Context Level 2, which the W3C test suite checks: "@" anywhere
+# after the first character, 256 characters at most.)
+_KEY = r"[a-z0-9][a-z0-9_\-*/@]{0,255}"
 # value = 0*255(chr) nblk-chr ; nblk-chr = %x21-2B / %x2D-3C / %x3E-7E ; chr = %x20 / nblk-chr
 _VALUE = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]"
 _KEY_PATTERN = re.compile(_KEY + r"\Z")
@@ -49,6 +51,9 @@ _CANONICAL_HEADER_PATTERN = re.compile(
 # The longest valid list-member: a 256-character key, "=", a 256-character
 # value. Longer members are rejected before the member pattern runs.
 _MAX_MEMBER_LENGTH = 256 + 1 + 256
+# The longest header the canonical pattern can match: 32 maximal members and
+# their commas. Longer input is not even shown to it.
+_MAX_CANONICAL_LENGTH = MAX_ENTRIES * _MAX_MEMBER_LENGTH + MAX_ENTRIES - 1
 # The longest combined header parsed at all. 32 maximal members with their
 # commas take 16,447 characters; the rest allows generous optional
 # whitespace and empty members. Longer input is ignored outright, so a
@@ -58,7 +63,8 @@ _OWS = " \t"
 
 
 def is_valid_key(key: object) -> bool:
-    """Whether ``key`` is a valid tracestate key (simple or ``tenant@system``)."""
+    """Whether ``key`` is a valid tracestate key: a lower-case letter or digit, then at most
+    255 of ``a-z0-9_-*/@``."""
     return isinstance(key, str) and _KEY_PATTERN.match(key) is not None
 
 
@@ -67,43 +73,63 @@ def is_valid_value(value: object) -> bool:
     return isinstance(value, str) and _VALUE_PATTERN.match(value) is not None
 
 
-class TraceState(Mapping[str, str]):
-    """An immutable, ordered mapping of tracestate keys to values.
+class TraceState(dict[str, str]):
+    """The W3C trace state: an ordered ``dict`` of tracestate keys to values.
 
-    The first entry is the most recently updated, as the W3C list is. Entries
-    with an invalid key or value, duplicates and entries past the 32nd are
-    dropped with a warning rather than raising: trace state comes from other
-    processes and must never break this one. Changes return a new instance,
-    so one trace state can be shared by every span of a trace.
+    A ``dict``, as in v0.3: build one from a mapping or from pairs, read it
+    (and change it) as a dict. The first entry is the most recently updated,
+    as the W3C list is. Every way in is checked against the W3C grammar and
+    limits: entries with an invalid key or value, a repeated key, or past the
+    32nd are dropped with a warning rather than raising, since trace state
+    comes from other processes and must never break this one.
+
+    :meth:`add`, :meth:`update` with a key and a value, and :meth:`delete`
+    return a changed copy and leave this one alone, so a trace state shared
+    by the spans of a trace changes for none of them. The empty trace state
+    every span context starts with (:data:`~opentelemetry.trace.DEFAULT_TRACE_STATE`)
+    is shared by all of them and cannot be changed in place: changing it is
+    ignored with a warning.
     """
 
-    __slots__ = ("_entries", "_header")
+    __slots__ = ("_header",)
+    _header: Optional[str]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "TraceState":
+        trace_state = _new_dict(cls)
+        # Slots start unset: every instance, however made (copy, pickle), needs the cache.
+        trace_state._header = None
+        return trace_state
 
     def __init__(
         self,
         entries: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+        **kwargs: str,
     ) -> None:
-        self._entries: "dict[str, str]" = {}
-        self._header: Optional[str] = None
-        if not entries:
-            return
-        items = entries.items() if isinstance(entries, Mapping) else entries
+        super().__init__()
+        if entries:
+            self._add_checked(entries.items() if isinstance(entries, Mapping) else entries)
+        if kwargs:
+            self._add_checked(kwargs.items())
+
+    def _add_checked(self, items: Iterable[Tuple[str, str]]) -> None:
+        """Add each valid pair at the end; drop invalid, repeated and surplus ones, logged."""
+        self._header = None
         for key, value in items:
             if not (is_valid_key(key) and is_valid_value(value)):
                 logger.warning("Dropped invalid tracestate entry %r=%r", key, value)
-            elif key in self._entries:
+            elif key in self:
                 logger.warning("Dropped duplicate tracestate key %r", key)
-            elif len(self._entries) >= MAX_ENTRIES:
+            elif len(self) >= MAX_ENTRIES:
                 logger.warning(
                     "Dropped tracestate entry %r: more than %d entries", key, MAX_ENTRIES
                 )
             else:
-                self._entries[key] = value
+                _set_item(self, key, value)
 
     @classmethod
     def get_default(cls) -> "TraceState":
-        """The empty trace state, shared."""
-        return _EMPTY
+        """A new, empty trace state."""
+        return cls()
 
     @classmethod
     def from_header(cls, header_values: Iterable[str]) -> "TraceState":
@@ -111,11 +137,13 @@ class TraceState(Mapping[str, str]):
 
         The lines are combined in order, as HTTP combines repeated fields.
         Empty list members and the spaces and tabs around members are
-        ignored. The whole header is invalid, and the empty trace state is
-        returned (logged at debug level), when any member is malformed, a key
-        repeats, or there are more than 32 members: the W3C test suite
-        requires an invalid header to be discarded, not partly kept. Never
-        raises.
+        ignored. A key that repeats keeps its first entry; the later ones
+        are dropped (logged at debug level), as the W3C test suite allows and
+        its own harness does, so one repeated key does not cost the whole
+        header. The whole header is invalid, and the empty trace state is
+        returned (logged at debug level), when any member is malformed or
+        there are more than 32 members: the W3C test suite requires such a
+        header to be discarded, not partly kept. Never raises.
         """
         try:
             values = header_values if type(header_values) is list else list(header_values)
@@ -129,20 +157,9 @@ class TraceState(Mapping[str, str]):
         if len(header) > _MAX_HEADER_LENGTH:
             logger.debug("Ignored tracestate: %d characters", len(header))
             return _EMPTY
-        # The usual header, as to_header writes it, is validated whole by one
-        # match; anything else takes the member-by-member path.
-        if _CANONICAL_HEADER_PATTERN.match(header) is not None:
-            entries: "dict[str, str]" = {}
-            members = header.split(",")
-            for member in members:
-                key, _, value = member.partition("=")
-                entries[key] = value
-            if len(entries) == len(members):  # else a key repeats
-                # Built directly: __init__ would validate every entry again,
-                # and the header is already the one to_header would write.
-                trace_state = cls.__new__(cls)
-                trace_state._entries = entries
-                trace_state._header = header
+        if cls is TraceState:
+            trace_state = _from_canonical_header(header)
+            if trace_state is not None:
                 return trace_state
         return cls._from_any_header(header)
 
@@ -160,16 +177,16 @@ class TraceState(Mapping[str, str]):
                 return _EMPTY
             key, value = match.group(1, 2)
             if key in entries:
-                logger.debug("Ignored tracestate: key %r repeats", key)
-                return _EMPTY
+                logger.debug("Dropped a repeat of tracestate key %r; the first is kept", key)
+                continue
             if len(entries) == MAX_ENTRIES:
                 logger.debug("Ignored tracestate: more than %d list members", MAX_ENTRIES)
                 return _EMPTY
             entries[key] = value
         if not entries:
             return _EMPTY
-        trace_state = cls.__new__(cls)
-        trace_state._entries = entries
+        trace_state = _new_dict(cls)
+        _dict_init(trace_state, entries)
         trace_state._header = None
         return trace_state
 
@@ -181,35 +198,49 @@ class TraceState(Mapping[str, str]):
         """
         header = self._header
         if header is None:
-            # Computed once: the trace state is immutable and shared by every
-            # span of a trace, and inject runs once per outgoing request.
+            # Kept until the trace state changes in place (rare): it is shared
+            # by every span of a trace, and inject runs once per outgoing request.
             header = self._header = ",".join(
-                key + "=" + value for key, value in self._entries.items()
+                key + "=" + value for key, value in self.items()
             )
         return header
 
     def add(self, key: str, value: str) -> "TraceState":
         """A copy with ``key`` added at the front; unchanged if it exists."""
-        if key in self._entries:
+        if key in self:
             logger.warning("tracestate key %r exists; not added", key)
             return self
         return self._with_front(key, value)
 
-    def update(self, key: str, value: str) -> "TraceState":
-        """A copy with ``key`` set to ``value`` and moved to the front."""
-        return self._with_front(key, value)
+    def update(self, *args: Any, **kwargs: str) -> Any:
+        """``update(key, value)``: a copy with ``key`` set to ``value`` and moved to the front.
+
+        Called as :meth:`dict.update` (a mapping, pairs or keywords), it
+        changes this trace state in place instead, adding each valid entry
+        (v0.3 code treats the trace state as a dict). The two cannot be
+        confused: ``dict.update`` takes at most one positional argument.
+        """
+        if len(args) == 2 and not kwargs:
+            return self._with_front(args[0], args[1])
+        if len(args) > 1:
+            raise TypeError("update expected (key, value) or at most 1 mapping")
+        if self._is_frozen():
+            return None
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+        return None
 
     def delete(self, key: str) -> "TraceState":
         """A copy without ``key``."""
-        if key not in self._entries:
+        if key not in self:
             return self
-        return TraceState((k, v) for k, v in self._entries.items() if k != key)
+        return TraceState((k, v) for k, v in self.items() if k != key)
 
     def _with_front(self, key: str, value: str) -> "TraceState":
         if not (is_valid_key(key) and is_valid_value(value)):
             logger.warning("Ignored invalid tracestate entry %r=%r", key, value)
             return self
-        rest = [(k, v) for k, v in self._entries.items() if k != key]
+        rest = [(k, v) for k, v in self.items() if k != key]
         if len(rest) >= MAX_ENTRIES:
             # The Recommendation truncates from the end of the list.
             logger.warning(
@@ -218,25 +249,87 @@ class TraceState(Mapping[str, str]):
             del rest[MAX_ENTRIES - 1 :]
         return TraceState([(key, value)] + rest)
 
-    def __getitem__(self, key: str) -> str:
-        return self._entries[key]
+    # -- changing in place, as a dict ----------------------------------------
+    # Each change is checked like construction, and forgets the cached header.
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)
+    def _is_frozen(self) -> bool:
+        """Whether this is the shared empty trace state, which must stay empty (logged)."""
+        if self is _EMPTY:
+            logger.warning(
+                "Ignored a change to the shared empty trace state; build a TraceState instead"
+            )
+            return True
+        return False
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def __setitem__(self, key: str, value: str) -> None:
+        if self._is_frozen():
+            return
+        if not (is_valid_key(key) and is_valid_value(value)):
+            logger.warning("Ignored invalid tracestate entry %r=%r", key, value)
+            return
+        if key not in self and len(self) >= MAX_ENTRIES:
+            logger.warning("Ignored tracestate entry %r: more than %d entries", key, MAX_ENTRIES)
+            return
+        self._header = None
+        _set_item(self, key, value)
 
-    def __eq__(self, other: Any) -> bool:
-        if isinstance(other, Mapping):
-            return list(self.items()) == list(other.items())
-        return NotImplemented
+    def setdefault(self, key: str, default: str = "") -> str:
+        if key not in self:
+            self[key] = default
+        return self.get(key, default)
 
-    def __hash__(self) -> int:
-        return hash(tuple(self._entries.items()))
+    def __delitem__(self, key: str) -> None:
+        self._header = None
+        super().__delitem__(key)
 
-    def __repr__(self) -> str:
-        return repr(self._entries)
+    def pop(self, key: str, *default: Any) -> Any:
+        self._header = None
+        return super().pop(key, *default)
 
+    def popitem(self) -> Tuple[str, str]:
+        self._header = None
+        return super().popitem()
+
+    def clear(self) -> None:
+        self._header = None
+        super().clear()
+
+    def __ior__(self, other: Any) -> "TraceState":  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def __reduce__(self) -> Any:
+        return (type(self), (list(self.items()),))
+
+
+_new_dict = dict.__new__
+_dict_init = dict.__init__
+_set_item = dict.__setitem__
+
+
+def _from_canonical_header(header: str) -> Optional[TraceState]:
+    """The trace state of the usual header, as :meth:`TraceState.to_header` writes it; else ``None``.
+
+    One match validates the whole header (1 to 32 members, no whitespace or
+    empty members), in time linear in its length; a header longer than 32
+    maximal members is refused before the pattern reads it. ``None`` sends anything else (and a repeated key) to the general
+    rules of :meth:`TraceState.from_header`, which this agrees with. The
+    propagators' hot path: a small function, not a method, so the usual
+    request pays for one call and no generic checks.
+    """
+    if len(header) > _MAX_CANONICAL_LENGTH or _CANONICAL_HEADER_PATTERN.match(header) is None:
+        return None
+    members = header.split(",")
+    # Built directly: __init__ would validate every entry again, and the
+    # header is already the one to_header would write.
+    trace_state = _new_dict(TraceState)
+    _dict_init(trace_state, [member.split("=", 1) for member in members])
+    if len(trace_state) != len(members):  # a key repeats: the general rules keep the first
+        return None
+    trace_state._header = header
+    return trace_state
 
 _EMPTY = TraceState()
+#: The empty trace state span contexts start with: shared, so it ignores
+#: changes in place (with a warning).
+DEFAULT_TRACE_STATE = _EMPTY

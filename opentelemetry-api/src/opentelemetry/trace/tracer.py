@@ -53,8 +53,13 @@ class Tracer:
         attributes: types.Attributes = None,
         links: Sequence[Link] = (),
         start_time: Optional[int] = None,
+        set_status_on_exception: bool = True,
     ) -> Span:
-        """Start a span without making it current; the caller ends it."""
+        """Start a span without making it current; the caller ends it.
+
+        With ``set_status_on_exception`` false, an exception leaving the
+        span's ``with`` block leaves its status alone (the code sets it).
+        """
         return INVALID_SPAN
 
     def start_as_current_span(

@@ -100,11 +100,18 @@ def load_implementation(
         )
         return default()
     if not isinstance(result, api_type):
+        if isinstance(result, type):
+            hint = "return an instance, e.g. lambda api_type: {}()".format(result.__name__)
+        else:
+            hint = "a factory is called with the API type and returns a {} instance".format(
+                api_type.__name__
+            )
         logger.error(
-            "%s returned %r, which is not a %s; using the no-op",
+            "%s returned %r, which is not a %s; using the no-op: %s",
             origin,
             result,
             api_type.__name__,
+            hint,
         )
         return default()
     return result

@@ -20,6 +20,8 @@ from opentelemetry.trace import (
     TraceState,
 )
 
+from opentelemetry.trace.trace_state import _from_canonical_header
+
 from .httptextformat import Getter, HTTPTextFormat, Setter
 
 __all__ = ["TraceContextHTTPTextFormat"]
@@ -121,8 +123,9 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
     :data:`~opentelemetry.trace.INVALID_SPAN_CONTEXT` (so a new trace
     starts) and ``tracestate`` is then not even read; an invalid
     ``tracestate`` is dropped while a valid ``traceparent`` is kept. A higher
-    version is parsed for its first four fields. Nothing raises; what is
-    ignored is logged at debug level.
+    version is parsed for its first four fields. An extracted context is
+    remote (``is_remote``). Nothing raises; what is ignored is logged at
+    debug level.
 
     Injection writes version ``00`` with only the sampled flag, and no
     ``tracestate`` when the trace state is empty.
@@ -131,7 +134,13 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
     TRACEPARENT_HEADER_NAME = _TRACEPARENT
     TRACESTATE_HEADER_NAME = _TRACESTATE
 
-    def extract(self, get_from_carrier: Getter[_T], carrier: _T) -> SpanContext:
+    @classmethod
+    def extract(cls, get_from_carrier: Getter[_T], carrier: _T) -> SpanContext:
+        """The span context in the carrier's headers, or the invalid one.
+
+        A class method, as in v0.3: ``TraceContextHTTPTextFormat.extract(...)``
+        works too.
+        """
         try:
             values = get_from_carrier(carrier, _TRACEPARENT)
             # The usual answer, a list of one str, in three cheap tests.
@@ -157,15 +166,27 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 trace_id, span_id, options = parsed
             state_values = get_from_carrier(carrier, _TRACESTATE)
             if not state_values:
-                return SpanContext(trace_id, span_id, options)
-            if isinstance(state_values, str):
+                return SpanContext(trace_id, span_id, options, None, True)
+            # The usual answer, one header as to_header writes it, skips
+            # from_header's generic checks; its rules decide anything else.
+            if type(state_values) is list and len(state_values) == 1:
+                state_header = state_values[0]
+                if type(state_header) is str:
+                    trace_state = _from_canonical_header(state_header)
+                    if trace_state is not None:
+                        return SpanContext(trace_id, span_id, options, trace_state, True)
+            elif isinstance(state_values, str):
                 state_values = [state_values]
-            return SpanContext(trace_id, span_id, options, TraceState.from_header(state_values))
+            return SpanContext(
+                trace_id, span_id, options, TraceState.from_header(state_values), True
+            )
         except Exception:  # a broken getter must not break the request it serves
             logger.warning("Extracting the trace context failed", exc_info=True)
             return INVALID_SPAN_CONTEXT
 
-    def inject(self, span: Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
+    @classmethod
+    def inject(cls, span: Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
+        """Write ``traceparent`` (and ``tracestate``) for ``span``; a class method, as in v0.3."""
         try:
             context = span.get_context()
             if not context.is_valid():

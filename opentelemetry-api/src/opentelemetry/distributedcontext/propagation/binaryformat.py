@@ -10,13 +10,16 @@ __all__ = ["BinaryFormat"]
 class BinaryFormat:
     """Turns a distributed context into bytes and back.
 
-    This base is the no-op: no bytes, and no context read from any.
+    This base is the no-op: no bytes, and no context read from any. Both
+    methods are static, as in v0.3.
     """
 
-    def to_bytes(self, context: DistributedContext) -> bytes:
+    @staticmethod
+    def to_bytes(context: DistributedContext) -> bytes:
         """The bytes that represent ``context``."""
         return b""
 
-    def from_bytes(self, byte_representation: bytes) -> Optional[DistributedContext]:
+    @staticmethod
+    def from_bytes(byte_representation: bytes) -> Optional[DistributedContext]:
         """The context ``byte_representation`` encodes, or ``None``."""
         return None

@@ -10,7 +10,14 @@ Select it at start-up::
     )
 """
 
+from .baggage_format import BaggageHTTPTextFormat
 from .correlation_context_format import CorrelationContextHTTPTextFormat
+from .current_context_format import CurrentDistributedContextHTTPTextFormat
 from .distributed_context_manager import DistributedContextManager
 
-__all__ = ["CorrelationContextHTTPTextFormat", "DistributedContextManager"]
+__all__ = [
+    "BaggageHTTPTextFormat",
+    "CorrelationContextHTTPTextFormat",
+    "CurrentDistributedContextHTTPTextFormat",
+    "DistributedContextManager",
+]

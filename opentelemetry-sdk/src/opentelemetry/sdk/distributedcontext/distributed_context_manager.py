@@ -25,16 +25,27 @@ class DistributedContextManager(dctx_api.DistributedContextManager):
     The context follows threads' and asyncio tasks' flow like the current
     span does (a task starts with its creator's context), and ``use_context``
     blocks nest: leaving one restores the context that was current before.
-    Its text format is the W3C Correlation-Context header.
+    Its text format is ``http_text_format`` if given (e.g. the W3C
+    ``baggage`` header's
+    :class:`~opentelemetry.sdk.distributedcontext.BaggageHTTPTextFormat`),
+    else the W3C Correlation-Context header, as in v0.3.
 
     The runtime-context slot is registered when the first manager is made,
     not at import, so programs that never use distributed context do not
     see it in :data:`opentelemetry.context.Context`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, http_text_format: Optional[HTTPTextFormat] = None) -> None:
         self._slot = Context.register_slot(_SLOT_NAME)
-        self._http_text_format = CorrelationContextHTTPTextFormat()
+        if http_text_format is not None and not isinstance(http_text_format, HTTPTextFormat):
+            logger.warning(
+                "Ignored http_text_format %r: not a distributed context HTTPTextFormat",
+                http_text_format,
+            )
+            http_text_format = None
+        self._http_text_format = (
+            CorrelationContextHTTPTextFormat() if http_text_format is None else http_text_format
+        )
 
     def get_current_context(self) -> Optional[dctx_api.DistributedContext]:
         """The context of the innermost ``use_context`` block, or ``None``."""

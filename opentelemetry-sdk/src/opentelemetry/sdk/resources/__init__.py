@@ -1,12 +1,18 @@
 """Resources: what produces the telemetry (a service, a host, a process).
 
 Every span of a :class:`~opentelemetry.sdk.trace.TracerSource` carries that
-source's resource, so exporters can tell backends where spans come from.
+source's resource, so exporters can tell backends where spans come from. A
+tracer source's resource always includes :func:`get_default_resource`: the
+service's name (``OTEL_SERVICE_NAME``, else ``unknown_service:<executable>``),
+the SDK's own ``telemetry.sdk.*`` labels and ``OTEL_RESOURCE_ATTRIBUTES``;
+labels the application gives explicitly win over them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Mapping
 
 # typing is imported for the type checker only: it is slow to import.
@@ -14,7 +20,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, Optional
 
-__all__ = ["Resource"]
+    from ..configuration import Configuration
+
+__all__ = [
+    "Resource",
+    "SERVICE_NAME",
+    "TELEMETRY_SDK_LANGUAGE",
+    "TELEMETRY_SDK_NAME",
+    "TELEMETRY_SDK_VERSION",
+    "get_default_resource",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -107,3 +122,66 @@ class Resource:
 
 
 _EMPTY_RESOURCE = Resource()
+
+
+#: The resource label that names the service (the semantic conventions' ``service.name``).
+SERVICE_NAME = "service.name"
+#: The label naming the telemetry SDK.
+TELEMETRY_SDK_NAME = "telemetry.sdk.name"
+#: The label naming the SDK's language.
+TELEMETRY_SDK_LANGUAGE = "telemetry.sdk.language"
+#: The label giving the SDK's version.
+TELEMETRY_SDK_VERSION = "telemetry.sdk.version"
+
+
+_sdk_version_found: Optional[str] = None
+
+
+def _sdk_version() -> str:
+    """This SDK's installed version, or ``"unknown"`` when it is not installed."""
+    global _sdk_version_found  # pylint: disable=global-statement
+    if _sdk_version_found is None:
+        # Imported and looked up once: the lookup scans sys.path, and only
+        # building a default resource needs it.
+        from importlib import metadata
+
+        try:
+            _sdk_version_found = metadata.version("opentelemetry-sdk")
+        except Exception:  # not installed (run from a source tree): still a valid resource
+            _sdk_version_found = "unknown"
+    return _sdk_version_found
+
+
+def _executable_name() -> str:
+    """The running program's name, as ``unknown_service:`` ends in the spec."""
+    name = os.path.basename(sys.executable or "") or os.path.basename(sys.argv[0] or "")
+    return name or "python"
+
+
+def get_default_resource(configuration: Optional[Configuration] = None) -> Resource:
+    """The resource every tracer source starts from.
+
+    ``service.name`` is ``OTEL_SERVICE_NAME``, else ``OTEL_RESOURCE_ATTRIBUTES``'
+    ``service.name``, else ``unknown_service:<executable name>`` (e.g.
+    ``unknown_service:python3``), so backends never file spans under an empty
+    name. The ``telemetry.sdk.*`` labels say which SDK produced the spans,
+    and the other ``OTEL_RESOURCE_ATTRIBUTES`` entries are added.
+    ``configuration`` defaults to :func:`~opentelemetry.sdk.configuration.read_configuration`.
+
+    .. versionadded:: 0.3
+    """
+    if configuration is None:
+        from ..configuration import read_configuration
+
+        configuration = read_configuration()
+    labels = {
+        TELEMETRY_SDK_NAME: "opentelemetry",
+        TELEMETRY_SDK_LANGUAGE: "python",
+        TELEMETRY_SDK_VERSION: _sdk_version(),
+    }
+    labels.update(configuration.resource_attributes)
+    if configuration.service_name is not None:
+        labels[SERVICE_NAME] = configuration.service_name
+    elif not labels.get(SERVICE_NAME):
+        labels[SERVICE_NAME] = "unknown_service:" + _executable_name()
+    return Resource(labels)

@@ -1,10 +1,26 @@
 """The SDK's tracing: recording spans and the tracer source that makes them.
 
-Select it at start-up::
+Select it at start-up, configured by the ``OTEL_*`` variables, with
+:func:`configure_tracing`::
+
+    configure_tracing("checkout")
+
+or build the source yourself::
 
     trace.set_preferred_tracer_source_implementation(lambda T: TracerSource())
+
+or with no code at all, from the environment
+(``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE=opentelemetry.sdk.trace``):
+the API's loader then calls :func:`get_opentelemetry_implementation`, which
+builds what the ``OTEL_*`` variables describe (see
+:mod:`opentelemetry.sdk.trace.environment_setup`).
 """
 
+from .environment_setup import (
+    configure_tracing,
+    configured_tracer_source,
+    get_opentelemetry_implementation,
+)
 from .ids import generate_span_id, generate_trace_id
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
@@ -21,6 +37,9 @@ __all__ = [
     "SpanProcessor",
     "Tracer",
     "TracerSource",
+    "configure_tracing",
+    "configured_tracer_source",
     "generate_span_id",
     "generate_trace_id",
+    "get_opentelemetry_implementation",
 ]

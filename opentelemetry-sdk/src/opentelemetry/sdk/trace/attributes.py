@@ -30,6 +30,7 @@ __all__ = [
     "clean_attributes",
     "is_instance",
     "text_or_placeholder",
+    "truncate_attribute_value",
 ]
 
 logger = logging.getLogger(__name__)
@@ -127,21 +128,35 @@ def clean_attribute_key(key: Any) -> Optional[str]:
     return None
 
 
+def truncate_attribute_value(value: Any, max_length: int) -> Any:
+    """A stored value with its strings cut to ``max_length`` characters.
+
+    A ``str`` is cut; a list of ``str`` becomes a list of cut strings; other
+    values are returned unchanged.
+    """
+    if type(value) is str:
+        return value[:max_length] if len(value) > max_length else value
+    if type(value) is list and value and type(value[0]) is str:
+        return [element[:max_length] for element in value]
+    return value
+
+
 def clean_attributes(
-    attributes: Any, limit: int
+    attributes: Any, limit: int, max_length: Optional[int] = None
 ) -> "tuple[Dict[str, types.AttributeValue], int]":
     """The valid entries of ``attributes``, the last ``limit`` of them.
 
     Returns the new dict and how many valid entries the limit evicted.
     Invalid entries are logged and dropped; a mapping that fails while it
-    is read keeps the entries read before.
+    is read keeps the entries read before. With ``max_length``, string
+    values are cut to it (see :func:`truncate_attribute_value`).
     """
     cleaned: Dict[str, types.AttributeValue] = {}
     try:
         if type(attributes) is not dict and not isinstance(attributes, Mapping):
             logger.warning("Dropped attributes of type %s: not a mapping", type(attributes).__name__)
             return {}, 0
-        _clean_entries(attributes, cleaned)
+        _clean_entries(attributes, cleaned, max_length)
     except Exception:  # a mapping whose iteration raises
         logger.warning(
             "Dropped attributes of type %s: reading them failed", type(attributes).__name__
@@ -154,7 +169,9 @@ def clean_attributes(
     return cleaned, 0
 
 
-def _clean_entries(attributes: Any, cleaned: Dict[str, types.AttributeValue]) -> None:
+def _clean_entries(
+    attributes: Any, cleaned: Dict[str, types.AttributeValue], max_length: Optional[int]
+) -> None:
     """Add the valid entries of ``attributes`` to ``cleaned``."""
     for key, value in attributes.items():
         # Plain str keys and scalar values, the usual case, skip the calls.
@@ -166,4 +183,6 @@ def _clean_entries(attributes: Any, cleaned: Dict[str, types.AttributeValue]) ->
             value = clean_attribute_value(value)
             if value is None:
                 continue
+        if max_length is not None:
+            value = truncate_attribute_value(value, max_length)
         cleaned[key] = value

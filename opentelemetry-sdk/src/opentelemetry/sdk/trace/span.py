@@ -25,16 +25,18 @@ from .attributes import (
     clean_attributes,
     is_instance,
     text_or_placeholder,
+    truncate_attribute_value,
 )
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
-from .span_processor import SpanProcessor
+from .span_processor import MultiSpanProcessor, SpanProcessor
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Deque, Dict, List, Optional, Sequence, Tuple, Type, Union
 
+    from opentelemetry.trace.sampling import Sampler
     from opentelemetry.util import types
 
 __all__ = ["Span"]
@@ -42,7 +44,9 @@ __all__ = ["Span"]
 logger = logging.getLogger(__name__)
 
 _EMPTY_ATTRIBUTES: Mapping[str, types.AttributeValue] = _pytypes.MappingProxyType({})
-_OK_STATUS = Status(StatusCanonicalCode.OK)
+#: What an ended span's status is when none was set: it reads as OK, as in
+#: v0.3, and exporters that know UNSET (OTLP) tell it apart by identity.
+UNSET_STATUS = Status(StatusCanonicalCode.OK)
 _DEFAULT_LIMITS = SpanLimits()
 # Explicit times must fit int64 nanoseconds since the epoch, as exporters
 # and backends store them; None (the usual case) skips the range check.
@@ -96,8 +100,16 @@ class Span(trace_api.Span):
     Tracers create spans already started. When the span ends it is handed
     to the span processor once; after that it is read-only and every change
     is ignored with a warning. Used as a context manager, an exception that
-    leaves the block sets the status to ``UNKNOWN`` and still ends the span.
-    A span from ``start_as_current_span`` is also current inside the block.
+    leaves the block sets the status to ``UNKNOWN`` (unless
+    ``set_status_on_exception`` is false) and still ends the span. A span
+    from ``start_as_current_span`` is also current inside the block.
+
+    The parameters are v0.3's, in its order; ``sampler`` and
+    ``trace_config`` are kept for code that reads them back and otherwise
+    unused (the tracer samples before the span exists). ``span_processor``
+    is the chain the span reports to: a tracer passes its source's
+    :class:`~opentelemetry.sdk.trace.MultiSpanProcessor`, looked at when the
+    span starts and ends, so a processor added meanwhile sees the span end.
     """
 
     __slots__ = (
@@ -111,6 +123,7 @@ class Span(trace_api.Span):
         "instrumentation_info",
         "_limits",
         "_span_processor",
+        "_options",
         "_attributes",
         "_events",
         "_links",
@@ -127,6 +140,8 @@ class Span(trace_api.Span):
         name: str,
         context: trace_api.SpanContext,
         parent: trace_api.ParentSpan = None,
+        sampler: Optional[Sampler] = None,
+        trace_config: None = None,
         resource: Optional[Resource] = None,
         attributes: types.Attributes = None,
         events: Optional[Sequence[trace_api.Event]] = None,
@@ -134,6 +149,7 @@ class Span(trace_api.Span):
         kind: trace_api.SpanKind = trace_api.SpanKind.INTERNAL,
         span_processor: Optional[SpanProcessor] = None,
         instrumentation_info: Optional[InstrumentationInfo] = None,
+        set_status_on_exception: bool = True,
         limits: Optional[SpanLimits] = None,
     ) -> None:
         self.name = name
@@ -145,7 +161,15 @@ class Span(trace_api.Span):
         self.resource = Resource.create_empty() if resource is None else resource
         self.instrumentation_info = instrumentation_info
         self._limits = _DEFAULT_LIMITS if limits is None else limits
-        self._span_processor = span_processor
+        if type(span_processor) is not MultiSpanProcessor:
+            # Made directly rather than by a tracer: a chain of its own.
+            span_processor = _chain_of(span_processor)
+        self._span_processor: MultiSpanProcessor = span_processor
+        # What only a span made directly may set; None (the defaults) keeps
+        # tracer-made spans one slot smaller than three would.
+        self._options: Optional[Tuple[Optional[Sampler], None, bool]] = None
+        if sampler is not None or trace_config is not None or set_status_on_exception is not True:
+            self._options = (sampler, trace_config, bool(set_status_on_exception))
         self._status: Optional[Status] = None
         self._end_guard: Optional[List[bool]] = None
         # Set by Tracer.start_as_current_span: the context variable this span
@@ -165,7 +189,7 @@ class Span(trace_api.Span):
             self._dropped_attributes = 0
         else:
             self._attributes, self._dropped_attributes = clean_attributes(
-                attributes, self._limits.max_attributes
+                attributes, self._limits.max_attributes, self._limits.max_attribute_length
             )
         self._links: Optional[Tuple[trace_api.Link, ...]] = None
         self._dropped_links = 0
@@ -212,7 +236,9 @@ class Span(trace_api.Span):
                 if context is link.context and _is_empty_mapping(attributes):
                     return link
                 if not _is_empty_mapping(attributes):
-                    attributes, _ = clean_attributes(attributes, self._limits.max_attributes)
+                    attributes, _ = clean_attributes(
+                        attributes, self._limits.max_attributes, self._limits.max_attribute_length
+                    )
                 return trace_api.Link(context, attributes or None)
         except Exception:  # a proxy or broken object posing as a link
             pass
@@ -251,6 +277,21 @@ class Span(trace_api.Span):
         return self._status
 
     @property
+    def span_processor(self) -> SpanProcessor:
+        """The processor chain the span reports its start and end to."""
+        return self._span_processor
+
+    @property
+    def sampler(self) -> Optional[Sampler]:
+        """The ``sampler`` given to the constructor, if any (v0.3 kept it; unused)."""
+        return None if self._options is None else self._options[0]
+
+    @property
+    def trace_config(self) -> None:
+        """The ``trace_config`` given to the constructor (v0.3 kept it; unused)."""
+        return None
+
+    @property
     def dropped_attributes(self) -> int:
         """How many attributes the limit evicted."""
         return self._dropped_attributes
@@ -283,6 +324,9 @@ class Span(trace_api.Span):
         if self.end_time is not None:
             self._ignore_after_end("set_attribute")
             return
+        max_length = self._limits.max_attribute_length
+        if max_length is not None:
+            value = truncate_attribute_value(value, max_length)
         attributes = self._attributes
         if attributes is None:
             if self._limits.max_attributes > 0:
@@ -328,8 +372,10 @@ class Span(trace_api.Span):
         if _is_empty_mapping(attributes):
             attributes = None
         else:
-            attributes, _ = clean_attributes(attributes, self._limits.max_attributes)
-        self._append_event(trace_api.Event(name, timestamp, attributes))
+            attributes, _ = clean_attributes(
+                attributes, self._limits.max_attributes, self._limits.max_attribute_length
+            )
+        self._append_event(trace_api.Event(name, attributes, timestamp))
 
     def add_lazy_event(self, event: trace_api.Event) -> None:
         if not is_instance(event, trace_api.Event):
@@ -393,7 +439,7 @@ class Span(trace_api.Span):
         # One element that exactly one end() can pop (atomic under the GIL):
         # a cheaper once-only guard than taking a lock on every end.
         self._end_guard = [True]
-        processor = self._span_processor
+        processor = self._span_processor._start_target
         if processor is not None:
             try:
                 processor.on_start(self)
@@ -426,8 +472,8 @@ class Span(trace_api.Span):
             end_time = start_time
         self.end_time = end_time
         if self._status is None:
-            self._status = _OK_STATUS
-        processor = self._span_processor
+            self._status = UNSET_STATUS
+        processor = self._span_processor._end_target
         if processor is not None:
             try:
                 processor.on_end(self)
@@ -466,8 +512,12 @@ class Span(trace_api.Span):
             self._end_after_exception(exc_val)
 
     def _end_after_exception(self, exc_val: BaseException) -> None:
-        """End the span, its status ``UNKNOWN`` with the exception unless already set."""
-        if self._status is None and self.end_time is None:
+        """End the span; its status ``UNKNOWN`` with the exception unless set or turned off."""
+        if (
+            self._status is None
+            and self.end_time is None
+            and (self._options is None or self._options[2])
+        ):
             self._status = Status(StatusCanonicalCode.UNKNOWN, _describe(exc_val))
         self.end()
 
@@ -488,3 +538,11 @@ class Span(trace_api.Span):
             None if self.start_time is None else ns_to_iso_str(self.start_time),
             None if self.end_time is None else ns_to_iso_str(self.end_time),
         )
+
+
+def _chain_of(span_processor: Optional[SpanProcessor]) -> MultiSpanProcessor:
+    """A chain holding only ``span_processor`` (if any), for a span made directly."""
+    chain = MultiSpanProcessor()
+    if span_processor is not None:
+        chain.add_span_processor(span_processor)
+    return chain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from opentelemetry import trace as trace_api
 from opentelemetry.context import restore
@@ -92,6 +93,12 @@ def _with_sampler_attributes(attributes: Any, sampler_attributes: Any) -> Any:
 
     Both are cleaned first: either may be any object, whose reading raises.
     """
+    if not is_instance(sampler_attributes, Mapping):
+        logger.warning(
+            "Dropped sampler attributes of type %s: not a mapping",
+            type(sampler_attributes).__name__,
+        )
+        return attributes
     added, _ = clean_attributes(sampler_attributes, _NO_LIMIT)
     if not added:
         return attributes
@@ -122,6 +129,7 @@ class Tracer(trace_api.Tracer):
         attributes: types.Attributes = None,
         links: Sequence[trace_api.Link] = (),
         start_time: Optional[int] = None,
+        set_status_on_exception: bool = True,
     ) -> trace_api.Span:
         """Start a span; a span the sampler drops is a non-recording ``DefaultSpan``.
 
@@ -163,7 +171,9 @@ class Tracer(trace_api.Tracer):
             trace_id = parent_context.trace_id
             trace_state = parent_context.trace_state
         try:
-            decision = source.sampler.should_sample(parent_context, trace_id, span_id, name, links)
+            decision = source.sampler.should_sample(
+                parent_context, trace_id, span_id, name, attributes, links
+            )
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # a broken sampler must not break the application
@@ -180,13 +190,16 @@ class Tracer(trace_api.Tracer):
             name,
             _SpanContext(trace_id, span_id, _SAMPLED, trace_state),
             parent,
+            None,
+            None,
             source.resource,
             attributes,
             None,
             links,
             kind,
-            source._span_processor,
+            source._active_span_processor,
             self.instrumentation_info,
+            set_status_on_exception,
             source.span_limits,
         )
         span.start(start_time)

@@ -15,9 +15,11 @@ from opentelemetry.context import Context
 from opentelemetry.trace import sampling
 
 from .._fork_safety import renew_locks_after_fork
-from ..resources import Resource
+from ..configuration import read_configuration
+from ..resources import Resource, get_default_resource
 from .instrumentation import InstrumentationInfo
 from .limits import SpanLimits
+from .sampling import sampler_from_configuration
 from .span_processor import MultiSpanProcessor, SpanProcessor
 from .tracer import Tracer
 
@@ -26,9 +28,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional, Tuple
 
+    from ..configuration import Configuration
+
 __all__ = ["TracerSource"]
 
 logger = logging.getLogger(__name__)
+
+
+_NOOP_TRACER = trace_api.DefaultTracer()
 
 # A later shutdown() from another thread waits this long for the first.
 _WAIT_FOR_SHUTDOWN_SECONDS = 30.0
@@ -96,13 +103,30 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_prepare_child_exit)
 
 
-def _checked_sampler(sampler: Any) -> sampling.Sampler:
-    if callable(getattr(sampler, "should_sample", None)):
-        return sampler  # type: ignore[no-any-return]
-    logger.warning(
-        "Sampler of type %s has no should_sample(); using DEFAULT_ON", type(sampler).__name__
+def _refused_sampler_message(sampler: object) -> str:
+    """The one line that says why ``sampler`` is refused and what to write instead."""
+    if isinstance(sampler, type) and issubclass(sampler, trace_api.TracerSource):
+        # The loader calls a factory with the API type: naming this class as
+        # the factory makes the API class arrive here as the sampler.
+        return (
+            "TracerSource was given the class {} as its sampler, so it was named as the "
+            "implementation factory; the default sampler is used. Name the module instead "
+            "(OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE=opentelemetry.sdk.trace) "
+            "or give a factory: lambda api_type: TracerSource()".format(sampler.__name__)
+        )
+    return (
+        "TracerSource(sampler={!r}) is not a Sampler; the default sampler is used. "
+        "Give an instance, e.g. opentelemetry.trace.sampling.ALWAYS_ON or "
+        "opentelemetry.sdk.trace.sampling.TraceIdRatioSampler(0.1)".format(sampler)
     )
-    return sampling.DEFAULT_ON
+
+
+def _is_sampler(sampler: object) -> bool:
+    """Whether ``sampler`` can decide: a Sampler, or any instance with ``should_sample``."""
+    if isinstance(sampler, sampling.Sampler):
+        return True
+    # Duck-typed samplers worked in v0.3; a class (not yet instantiated) does not.
+    return not isinstance(sampler, type) and callable(getattr(sampler, "should_sample", None))
 
 
 def _checked_resource(resource: Any) -> Resource:
@@ -136,33 +160,62 @@ def _checked_span_limits(span_limits: Any) -> SpanLimits:
 class TracerSource(trace_api.TracerSource):
     """Hands out SDK tracers that share its sampler, resource, limits and processors.
 
-    ``sampler`` defaults to :data:`~opentelemetry.trace.sampling.DEFAULT_ON`:
-    sample new traces, and follow the parent's decision otherwise. With
-    ``shutdown_on_exit`` the processors are shut down (and so flushed) when
-    the interpreter exits, and when a :mod:`multiprocessing` child forked
-    from this process exits. A sampler without ``should_sample``, a resource
-    or span limits of the wrong type are logged and repaired here (a mapping
-    becomes a :class:`Resource` or :class:`SpanLimits`), so that they cannot
-    fail every span later.
+    What is not given comes from the environment, read once here (see
+    :mod:`opentelemetry.sdk.configuration`, or pass ``configuration``):
+
+    - ``sampler``: ``OTEL_TRACES_SAMPLER``, by default
+      :data:`~opentelemetry.trace.sampling.ALWAYS_ON` (sample every span, as
+      v0.3 did, whatever the parent's flags say).
+    - ``resource``: always merged over
+      :func:`~opentelemetry.sdk.resources.get_default_resource` (the
+      service's name, the SDK's labels, ``OTEL_RESOURCE_ATTRIBUTES``); the
+      labels given here win.
+    - ``span_limits``: the ``OTEL_SPAN_*_COUNT_LIMIT`` and
+      ``OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`` variables.
+
+    With ``OTEL_SDK_DISABLED=true`` every tracer is the API's no-op
+    :class:`~opentelemetry.trace.DefaultTracer`: nothing is recorded,
+    processed or exported, and spans cost what they cost without an SDK.
+    With ``shutdown_on_exit`` the processors are shut down (and so flushed)
+    when the interpreter exits, and when a :mod:`multiprocessing` child
+    forked from this process exits.
+
+    A resource or span limits of the wrong type are logged and repaired
+    here (a mapping becomes a :class:`Resource` or :class:`SpanLimits`),
+    so that they cannot fail every span later.
     """
 
     def __init__(
         self,
-        sampler: sampling.Sampler = sampling.DEFAULT_ON,
+        sampler: Optional[sampling.Sampler] = None,
         shutdown_on_exit: bool = True,
         resource: Optional[Resource] = None,
         span_limits: Optional[SpanLimits] = None,
+        configuration: Optional[Configuration] = None,
     ) -> None:
-        self.sampler = _checked_sampler(sampler)
-        self.resource = _checked_resource(resource)
-        self.span_limits = _checked_span_limits(span_limits)
+        if configuration is None:
+            configuration = read_configuration()
+        #: Whether ``OTEL_SDK_DISABLED`` turned this source into the API's no-op.
+        self.disabled = configuration.sdk_disabled
+        if sampler is not None and not _is_sampler(sampler):
+            logger.error("%s", _refused_sampler_message(sampler))
+            sampler = None
+        self.sampler = sampler_from_configuration(configuration) if sampler is None else sampler
+        default_resource = get_default_resource(configuration)
+        self.resource = (
+            default_resource
+            if resource is None
+            else _checked_resource(resource).merge(default_resource)
+        )
+        self.span_limits = (
+            SpanLimits.from_configuration(configuration)
+            if span_limits is None
+            else _checked_span_limits(span_limits)
+        )
         self._current_span_slot = Context.register_slot("current_span")
         self._current_span_var = self._current_span_slot.contextvar
+        # Every span reports to this chain, looked at when it starts and ends.
         self._active_span_processor = MultiSpanProcessor()
-        # What new spans report to: nothing, the one processor itself, or
-        # the multi-processor. Skipping the fan-out when there is one
-        # processor (the usual case) saves two calls per span.
-        self._span_processor: Optional[SpanProcessor] = None
         # Held briefly, never while a processor runs. Re-entrant: a signal
         # handler may add a processor or shut down on this same thread.
         self._lock = threading.RLock()
@@ -171,7 +224,7 @@ class TracerSource(trace_api.TracerSource):
         self._shutdown_claim: "dict[str, Tuple[int, object]]" = {}
         self._shutdown_done = threading.Event()
         renew_locks_after_fork(self)
-        if shutdown_on_exit:
+        if shutdown_on_exit and not self.disabled:
             _sources_to_shut_down[id(self)] = self
             _register_exit_hook()
 
@@ -182,7 +235,9 @@ class TracerSource(trace_api.TracerSource):
         self,
         instrumenting_module_name: str,
         instrumenting_library_version: str = "",
-    ) -> Tracer:
+    ) -> trace_api.Tracer:
+        if self.disabled:
+            return _NOOP_TRACER
         if not instrumenting_module_name or type(instrumenting_module_name) is not str:
             logger.error("get_tracer called with missing module name %r", instrumenting_module_name)
             instrumenting_module_name = "ERROR:MISSING MODULE NAME"
@@ -198,11 +253,13 @@ class TracerSource(trace_api.TracerSource):
         return self._current_span_var.get()  # type: ignore[no-any-return]
 
     def add_span_processor(self, span_processor: SpanProcessor) -> None:
-        """Add a processor; spans that start from now on reach it.
+        """Add a processor: spans that end from now on reach it, even those already open.
 
-        After :meth:`shutdown` began the processor is refused with a
-        warning: nothing would ever shut it down, so what it holds would be
-        lost at exit.
+        A processor is any object with the :class:`SpanProcessor` methods;
+        one without ``on_start`` and ``on_end`` is refused with a warning.
+        After :meth:`shutdown` began a processor is refused with a warning
+        too: nothing would ever shut it down, so what it holds would be lost
+        at exit.
         """
         with self._lock:
             if self._shutdown_claim:
@@ -211,10 +268,6 @@ class TracerSource(trace_api.TracerSource):
                 )
                 return
             self._active_span_processor.add_span_processor(span_processor)
-            if self._span_processor is None:
-                self._span_processor = span_processor
-            else:
-                self._span_processor = self._active_span_processor
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Flush every processor; whether all finished within the timeout.

@@ -26,7 +26,8 @@ _TRACE_ID_PATTERN = re.compile(r"(?:[0-9a-f]{32}|[0-9a-f]{16})\Z")
 _SPAN_ID_PATTERN = re.compile(r"[0-9a-f]{16}\Z")
 # The longest single header: 32 + 1 + 16 + 1 + 1 + 1 + 16 characters.
 _MAX_SINGLE_HEADER_LENGTH = 68
-_SAMPLED_VALUES = frozenset(("1", "true"))
+# "d" (debug) is the single header's; v0.3 accepted it in X-B3-Sampled too.
+_SAMPLED_VALUES = frozenset(("1", "true", "d"))
 _NOT_SAMPLED_VALUES = frozenset(("0", "false"))
 _SAMPLED = trace.TraceOptions(trace.TraceOptions.SAMPLED)
 _NOT_SAMPLED = trace.TraceOptions(trace.TraceOptions.DEFAULT)
@@ -60,16 +61,18 @@ class B3Format(HTTPTextFormat):
     Extraction reads the single ``b3`` header when present and valid (it
     takes precedence), else the ``X-B3-*`` headers. ``X-B3-Sampled`` may be
     ``1``/``0`` or the legacy ``true``/``false``; the debug flag
-    (``X-B3-Flags: 1``, or ``d`` in the single header) implies sampled. A
-    missing sampling state means the caller deferred the decision: it did
-    not record the trace, so the context is not sampled and the local
-    sampler's rule for such parents applies. Missing or malformed ids yield
+    (``X-B3-Flags: 1``, or ``d`` in either sampling header) implies sampled.
+    A missing sampling state means the caller deferred the decision; as in
+    v0.3 the context then reads as sampled, so the trace is recorded here
+    unless the local sampler says otherwise. Missing or malformed ids yield
     :data:`~opentelemetry.trace.INVALID_SPAN_CONTEXT`; nothing raises.
 
     Injection writes the ``X-B3-*`` headers (in lower case, which HTTP
     treats as the same names and case-sensitive transports prefer), with
     ``X-B3-ParentSpanId`` from the span's ``parent`` when it has one and
-    ``X-B3-Sampled`` always ``1`` or ``0``.
+    ``X-B3-Sampled`` always ``1`` or ``0``. With ``single_header=True``
+    (``OTEL_PROPAGATORS=b3``) it writes the one ``b3`` header instead:
+    ``{TraceId}-{SpanId}-{1|0}``.
     """
 
     SINGLE_HEADER_KEY = "b3"
@@ -79,14 +82,19 @@ class B3Format(HTTPTextFormat):
     SAMPLED_KEY = "x-b3-sampled"
     FLAGS_KEY = "x-b3-flags"
 
-    def extract(self, get_from_carrier: Getter[_T], carrier: _T) -> trace.SpanContext:
+    @classmethod
+    def extract(cls, get_from_carrier: Getter[_T], carrier: _T) -> trace.SpanContext:
+        """The span context in the carrier's B3 headers, or the invalid one.
+
+        A class method, as in v0.3: ``B3Format.extract(...)`` works too.
+        """
         try:
-            single = _first_value(get_from_carrier, carrier, self.SINGLE_HEADER_KEY)
+            single = _first_value(get_from_carrier, carrier, cls.SINGLE_HEADER_KEY)
             if single is not None:
-                context = self._from_single_header(single)
+                context = cls._from_single_header(single)
                 if context is not None:
                     return context
-            return self._from_multiple_headers(get_from_carrier, carrier)
+            return cls._from_multiple_headers(get_from_carrier, carrier)
         except Exception:  # a broken getter must not break the request it serves
             logger.warning("Extracting the B3 context failed", exc_info=True)
             return trace.INVALID_SPAN_CONTEXT
@@ -109,15 +117,18 @@ class B3Format(HTTPTextFormat):
         if not trace_id or not span_id:
             logger.debug("Ignored b3 header %r: an all-zero id is invalid", value)
             return None
-        sampled = match.group(3) in ("1", "d")
-        return trace.SpanContext(trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED)
+        sampled = match.group(3) in ("1", "d", None)  # None: deferred, read as sampled
+        return trace.SpanContext(
+            trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED, is_remote=True
+        )
 
+    @classmethod
     def _from_multiple_headers(
-        self, get_from_carrier: Getter[_T], carrier: _T
+        cls, get_from_carrier: Getter[_T], carrier: _T
     ) -> trace.SpanContext:
         """The context in the ``X-B3-*`` headers, or the invalid one."""
-        trace_id_hex = _first_value(get_from_carrier, carrier, self.TRACE_ID_KEY)
-        span_id_hex = _first_value(get_from_carrier, carrier, self.SPAN_ID_KEY)
+        trace_id_hex = _first_value(get_from_carrier, carrier, cls.TRACE_ID_KEY)
+        span_id_hex = _first_value(get_from_carrier, carrier, cls.SPAN_ID_KEY)
         if trace_id_hex is None or span_id_hex is None:
             return trace.INVALID_SPAN_CONTEXT
         if (
@@ -131,30 +142,62 @@ class B3Format(HTTPTextFormat):
         if not trace_id or not span_id:
             logger.debug("Ignored B3 ids: an all-zero id is invalid")
             return trace.INVALID_SPAN_CONTEXT
-        sampled = False
-        if _first_value(get_from_carrier, carrier, self.FLAGS_KEY) == "1":
+        sampled = True  # deferred (no sampling state) reads as sampled, as in v0.3
+        if _first_value(get_from_carrier, carrier, cls.FLAGS_KEY) == "1":
             sampled = True  # debug implies an accept decision
         else:
-            sampled_value = _first_value(get_from_carrier, carrier, self.SAMPLED_KEY)
+            sampled_value = _first_value(get_from_carrier, carrier, cls.SAMPLED_KEY)
             if sampled_value is not None:
                 sampled_value = sampled_value.lower()
                 sampled = sampled_value in _SAMPLED_VALUES
                 if not sampled and sampled_value not in _NOT_SAMPLED_VALUES:
                     logger.debug("Read X-B3-Sampled %.100r as not sampled", sampled_value)
-        return trace.SpanContext(trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED)
+        return trace.SpanContext(
+            trace_id, span_id, _SAMPLED if sampled else _NOT_SAMPLED, is_remote=True
+        )
 
-    def inject(self, span: trace.Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
+    def __init__(self, single_header: bool = False) -> None:
+        #: Whether ``inject`` writes the single ``b3`` header rather than ``X-B3-*``.
+        self.single_header = single_header is True
+        if self.single_header:
+            # This instance's inject shadows the class method, which v0.3
+            # code calls on the class and which writes the X-B3-* headers.
+            self.inject = self._inject_single_header  # type: ignore[method-assign]
+
+    def _inject_single_header(
+        self, span: trace.Span, set_in_carrier: Setter[_T], carrier: _T
+    ) -> None:
+        """Write the one ``b3`` header for ``span``: ``{TraceId}-{SpanId}-{1|0}``."""
         try:
             context = span.get_context()
             if not context.is_valid():
                 return
-            set_in_carrier(carrier, self.TRACE_ID_KEY, format_trace_id(context.trace_id))
-            set_in_carrier(carrier, self.SPAN_ID_KEY, format_span_id(context.span_id))
+            set_in_carrier(
+                carrier,
+                self.SINGLE_HEADER_KEY,
+                "{}-{}-{}".format(
+                    format_trace_id(context.trace_id),
+                    format_span_id(context.span_id),
+                    "1" if context.trace_options.sampled else "0",
+                ),
+            )
+        except Exception:  # a broken span or setter must not break the request
+            logger.warning("Injecting the B3 context failed", exc_info=True)
+
+    @classmethod
+    def inject(cls, span: trace.Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
+        """Write the ``X-B3-*`` headers for ``span``; a class method, as in v0.3."""
+        try:
+            context = span.get_context()
+            if not context.is_valid():
+                return
+            set_in_carrier(carrier, cls.TRACE_ID_KEY, format_trace_id(context.trace_id))
+            set_in_carrier(carrier, cls.SPAN_ID_KEY, format_span_id(context.span_id))
             parent_span_id = _parent_span_id(span)
             if parent_span_id:
-                set_in_carrier(carrier, self.PARENT_SPAN_ID_KEY, format_span_id(parent_span_id))
+                set_in_carrier(carrier, cls.PARENT_SPAN_ID_KEY, format_span_id(parent_span_id))
             set_in_carrier(
-                carrier, self.SAMPLED_KEY, "1" if context.trace_options.sampled else "0"
+                carrier, cls.SAMPLED_KEY, "1" if context.trace_options.sampled else "0"
             )
         except Exception:  # a broken span or setter must not break the request
             logger.warning("Injecting the B3 context failed", exc_info=True)

@@ -2,28 +2,38 @@
 
 The OTLP specification makes 429, 502, 503 and 504 responses transient, as
 are network errors; they are retried with exponential backoff and jitter,
-or after the server's ``Retry-After``, for as long as the export's timeout
-allows. Every other failure is final. Standard library only: ``http.client``
-and ``ssl``.
+or after the server's ``Retry-After`` (never sooner than the backoff), for
+as long as the export's timeout allows. A ``Retry-After`` the timeout cannot
+wait out holds back the next exports too. Every other failure is final.
+
+The timeout bounds the whole export: every socket operation (connecting, the
+TLS handshake, sending, each read of the response) gets only the time left
+until one deadline, so a server that trickles its answer a byte at a time
+cannot stretch it. Standard library only: ``http.client``, ``socket`` and
+``ssl``.
 """
 
 import email.utils
 import gzip
 import http.client
 import importlib.metadata
+import io
 import logging
+import math
 import os
 import random
+import select
+import socket
 import ssl
 import threading
 import time
 import urllib.parse
-from typing import Callable, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
-from ...._error_handler import report_failure
+from ...._error_handler import report_exception, report_failure
 from ..span_exporter import SpanExportResult
 
-__all__ = ["HTTPSender", "retry_after_seconds", "tls_context"]
+__all__ = ["HTTPSender", "printable", "retry_after_seconds", "tls_context"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +42,9 @@ RETRYABLE_STATUSES = frozenset((429, 502, 503, 504))
 #: (read at each retry, so tests can make them small).
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 32.0
+#: The longest a server's ``Retry-After`` holds back later exports: a
+#: misconfigured server must not silence the exporter for hours.
+MAX_RETRY_AFTER_SECONDS = 300.0
 # A successful response is tiny (at most a partial success); a body past
 # this is not read, and the connection is dropped instead of reused.
 _MAX_RESPONSE_BYTES = 64 * 1024
@@ -42,7 +55,32 @@ _TRANSIENT_ERRORS = (OSError, http.client.HTTPException)
 # A server may close an idle keep-alive connection just as a request is sent.
 _STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
+# Sent in pieces, so the deadline is checked between them (a TLS socket's
+# sendall restarts its timeout at each write).
+_SEND_CHUNK_BYTES = 64 * 1024
+# How much of a server's text (error message, reason) goes into a log line.
+_MAX_LOGGED_CHARACTERS = 200
+
 _Connection = Union[http.client.HTTPConnection, http.client.HTTPSConnection]
+
+
+def printable(text: str, limit: int = _MAX_LOGGED_CHARACTERS) -> str:
+    """``text`` from a server, safe for a log line: at most ``limit`` characters,
+    line breaks and other unprintable characters escaped (``\\n``, ``\\u2028``),
+    so it cannot forge a log line of its own."""
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    if text.isprintable():
+        return text
+    return "".join(
+        character if character.isprintable() else character.encode("unicode_escape").decode()
+        for character in text
+    )
+
+
+def _refuse_pass_phrase() -> str:
+    """Stands in for OpenSSL's terminal prompt, which would block the constructor."""
+    raise ValueError("the client key is encrypted; the exporter takes no pass-phrase")
 
 
 def tls_context(
@@ -53,7 +91,9 @@ def tls_context(
     """A client TLS context that verifies servers, with the given certificates.
 
     A file that cannot be loaded is logged as a warning: the system's CA
-    certificates, or no client certificate, are used instead.
+    certificates, or no client certificate, are used instead. An encrypted
+    client key is such a file: OpenSSL is never let to prompt for its
+    pass-phrase.
     """
     context = ssl.create_default_context()
     if certificate_file:
@@ -68,8 +108,10 @@ def tls_context(
             context = ssl.create_default_context()
     if client_certificate_file:
         try:
-            context.load_cert_chain(client_certificate_file, client_key_file)
-        except (OSError, ssl.SSLError) as error:
+            context.load_cert_chain(
+                client_certificate_file, client_key_file, password=_refuse_pass_phrase
+            )
+        except (OSError, ssl.SSLError, ValueError) as error:
             logger.warning(
                 "Could not load the client certificate %r (%s); sending none",
                 client_certificate_file,
@@ -79,28 +121,97 @@ def tls_context(
 
 
 def retry_after_seconds(value: Optional[str]) -> Optional[float]:
-    """The delay a ``Retry-After`` header asks for: seconds, or an HTTP date."""
+    """The delay a ``Retry-After`` header asks for: seconds, or an HTTP date.
+
+    ``None`` for anything else; a malformed value never raises.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    # isdigit() alone accepts "²", which float() refuses.
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment is None or moment.tzinfo is None:
         return None
     return max(moment.timestamp() - time.time(), 0.0)
 
 
+class _DeadlineSocket:
+    """A connected socket whose operations all end by one deadline.
+
+    ``http.client`` gives each socket operation the full timeout, so a server
+    sending one byte at a time never lets it expire. This gives each
+    operation only the time left until :attr:`deadline` (set before each
+    request) and raises ``socket.timeout`` once none is left.
+    """
+
+    def __init__(self, sock: socket.socket, clock: Callable[[], float]) -> None:
+        self._sock = sock
+        self._clock = clock
+        self.deadline = math.inf
+
+    def _arm(self) -> None:
+        remaining = self.deadline - self._clock()
+        if remaining <= 0:
+            raise socket.timeout("timed out: the export's timeout ran out")
+        self._sock.settimeout(remaining)
+
+    def sendall(self, data: Any) -> None:
+        view = memoryview(data).cast("B")
+        for start in range(0, len(view), _SEND_CHUNK_BYTES):
+            self._arm()
+            self._sock.sendall(view[start : start + _SEND_CHUNK_BYTES])
+
+    def recv_into(self, buffer: Any) -> int:
+        self._arm()
+        return self._sock.recv_into(buffer)
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        """The response reader ``http.client`` asks for: reads through the deadline."""
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The raw stream under a response: each read bounded by the socket's deadline."""
+
+    def __init__(self, sock: _DeadlineSocket) -> None:
+        super().__init__()
+        self._sock = sock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._sock.recv_into(buffer)
+
+
+def _wait_for_socket(sock: ssl.SSLSocket, writable: bool, remaining: float) -> None:
+    readers, writers = ([], [sock]) if writable else ([sock], [])
+    if remaining <= 0 or not any(select.select(readers, writers, [], remaining)):
+        raise socket.timeout("timed out: the export's timeout ran out in the TLS handshake")
+
+
 class HTTPSender:
     """Posts request bodies to one URL and retries what the specification calls transient.
 
-    ``send`` returns the export result and, on success, the response body.
-    ``close`` interrupts a backoff wait in progress, waits for a request in
-    progress (at most the timeout), and closes the connection; ``send``
-    fails at once after it.
+    ``send`` returns the export result and, on success, the response body; it
+    never raises. ``close`` interrupts a backoff wait in progress, waits for a
+    request in progress (at most the timeout), and closes the connection;
+    ``send`` fails at once after it.
+
+    ``clock`` (a monotonic clock, in seconds) and ``sleep`` (waits the given
+    seconds, ``True`` if interrupted by ``close``) are there for tests:
+    delays are then requested rather than waited.
     """
 
     def __init__(
@@ -112,12 +223,14 @@ class HTTPSender:
         content_type: str,
         tls: Optional[ssl.SSLContext],
         read_error_message: Callable[[bytes], str],
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Optional[Callable[[float], bool]] = None,
     ) -> None:
         parts = urllib.parse.urlsplit(url)
         self._url = url
         self._https = parts.scheme == "https"
         self._host = parts.hostname or ""
-        self._port = parts.port
+        self._port = parts.port or (443 if self._https else 80)
         self._target = parts.path or "/"
         if parts.query:
             self._target += "?" + parts.query
@@ -134,6 +247,10 @@ class HTTPSender:
         self._connection: Optional[_Connection] = None
         self._connection_used = False
         self._closed = threading.Event()
+        self._clock = clock
+        self._sleep = self._closed.wait if sleep is None else sleep
+        # The clock time before which the server asked for no request (Retry-After).
+        self._not_before = -math.inf
         # Held for a whole send, so close() never closes a socket in use.
         self._lock = threading.Lock()
         self._pid = os.getpid()
@@ -149,22 +266,41 @@ class HTTPSender:
             self._lock = threading.Lock()
             self._connection = None
         with self._lock:
-            payload = gzip.compress(body, _GZIP_LEVEL) if self._gzip else body
-            return self._send_until_deadline(payload, span_count)
+            try:
+                payload = gzip.compress(body, _GZIP_LEVEL) if self._gzip else body
+                return self._send_until_deadline(payload, span_count)
+            except Exception:  # a failure nobody foresaw must not reach the application
+                self._drop_connection()
+                report_exception(logger, "Sending %d spans to %s failed", span_count, self._url)
+                return SpanExportResult.FAILED_NOT_RETRYABLE, b""
 
     def _send_until_deadline(
         self, payload: bytes, span_count: int
     ) -> Tuple[SpanExportResult, bytes]:
-        deadline = time.monotonic() + self._timeout
+        clock = self._clock
+        deadline = clock() + self._timeout
+        held_back = self._not_before - clock()
+        if held_back > 0:
+            if clock() + held_back >= deadline:
+                report_failure(
+                    logger,
+                    "Did not send %d spans to %s: it asked for no request in the next %.1fs",
+                    span_count,
+                    self._url,
+                    held_back,
+                )
+                return SpanExportResult.FAILED_RETRYABLE, b""
+            if self._sleep(held_back):
+                return self._shut_down(span_count)
         attempt = 0
         last_failure = ""
         while True:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - clock()
             if remaining <= 0:  # the last wait overran the deadline
                 return self._give_up(last_failure)
             reused = self._connection_used
             try:
-                status, reason, retry_after, body = self._post(payload, remaining)
+                status, reason, retry_after, body = self._post(payload, deadline)
             except ssl.SSLCertVerificationError as error:
                 self._drop_connection()
                 report_failure(
@@ -181,18 +317,29 @@ class HTTPSender:
                     wait = self._backoff(attempt)
             else:
                 if 200 <= status < 300:
+                    self._not_before = -math.inf
                     return SpanExportResult.SUCCESS, body
                 last_failure = "HTTP {} {}{}".format(status, reason, self._describe(body))
                 if status not in RETRYABLE_STATUSES:
-                    report_failure(logger, "%s rejected spans: %s", self._url, last_failure)
+                    report_failure(
+                        logger, "%s rejected spans: %s", self._url, printable(last_failure)
+                    )
                     return SpanExportResult.FAILED_NOT_RETRYABLE, b""
-                wait = self._backoff(attempt) if retry_after is None else retry_after
-            if time.monotonic() + wait >= deadline:
+                # The server's delay when it asks for one, but never less than
+                # the backoff: "Retry-After: 0" must not turn into a flood.
+                wait = self._backoff(attempt)
+                if retry_after is not None:
+                    wait = max(wait, retry_after)
+                    self._not_before = clock() + min(retry_after, MAX_RETRY_AFTER_SECONDS)
+            if clock() + wait >= deadline:
                 return self._give_up(last_failure)
-            if self._closed.wait(wait):
-                logger.warning("Gave up sending %d spans to %s: shut down", span_count, self._url)
-                return SpanExportResult.FAILED_RETRYABLE, b""
+            if self._sleep(wait):
+                return self._shut_down(span_count)
             attempt += 1
+
+    def _shut_down(self, span_count: int) -> Tuple[SpanExportResult, bytes]:
+        logger.warning("Gave up sending %d spans to %s: shut down", span_count, self._url)
+        return SpanExportResult.FAILED_RETRYABLE, b""
 
     def _give_up(self, last_failure: str) -> Tuple[SpanExportResult, bytes]:
         """Report that the timeout leaves no room for another attempt."""
@@ -201,7 +348,7 @@ class HTTPSender:
             "Could not send spans to %s within %ss; last attempt: %s",
             self._url,
             self._timeout,
-            last_failure,
+            printable(last_failure),
         )
         return SpanExportResult.FAILED_RETRYABLE, b""
 
@@ -215,20 +362,19 @@ class HTTPSender:
         """``": <message>"`` from an error body, or ``""``."""
         try:
             message = self._read_error_message(body) if body else ""
-        except ValueError:
-            message = body[:200].decode("utf-8", "replace").strip()
-        return ": " + message if message else ""
+        except Exception:  # not the format promised: show it as text
+            message = body[:_MAX_LOGGED_CHARACTERS].decode("utf-8", "replace").strip()
+        return ": " + printable(message) if message else ""
 
-    def _post(self, payload: bytes, timeout: float) -> Tuple[int, str, Optional[float], bytes]:
+    def _post(self, payload: bytes, deadline: float) -> Tuple[int, str, Optional[float], bytes]:
         """One request: status, reason, ``Retry-After`` delay and body of the response."""
         connection = self._connection
-        if connection is None:
-            connection = self._connection = self._connect(timeout)
+        if connection is None or connection.sock is None:
+            connection = self._connection = self._connect(deadline)
             self._connection_used = False
-        else:
-            connection.timeout = timeout
-            if connection.sock is not None:
-                connection.sock.settimeout(timeout)
+        sock = connection.sock
+        assert isinstance(sock, _DeadlineSocket)  # as _connect leaves it
+        sock.deadline = deadline
         connection.request("POST", self._target, body=payload, headers=self._headers)
         response = connection.getresponse()
         body = response.read(_MAX_RESPONSE_BYTES + 1)
@@ -238,12 +384,43 @@ class HTTPSender:
         retry_after = retry_after_seconds(response.getheader("Retry-After"))
         return response.status, response.reason, retry_after, body[:_MAX_RESPONSE_BYTES]
 
-    def _connect(self, timeout: float) -> _Connection:
+    def _connect(self, deadline: float) -> _Connection:
+        """A connection, its socket connected (and TLS established) before ``deadline``."""
+        remaining = deadline - self._clock()
+        if remaining <= 0:
+            raise socket.timeout("timed out: the export's timeout ran out")
+        connection: _Connection
         if self._https:
-            return http.client.HTTPSConnection(
-                self._host, self._port, timeout=timeout, context=self._tls
-            )
-        return http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+            connection = http.client.HTTPSConnection(self._host, self._port, context=self._tls)
+        else:
+            connection = http.client.HTTPConnection(self._host, self._port)
+        # Connected here rather than by http.client, to put the deadline under it.
+        sock = socket.create_connection((self._host, self._port), remaining)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self._https:
+                sock = self._handshake(sock, deadline)
+        except BaseException:
+            sock.close()
+            raise
+        connection.sock = _DeadlineSocket(sock, self._clock)
+        return connection
+
+    def _handshake(self, sock: socket.socket, deadline: float) -> ssl.SSLSocket:
+        """The TLS handshake, step by step so that it too ends by ``deadline``."""
+        assert self._tls is not None  # an https sender always has a context
+        sock.setblocking(False)
+        tls_sock = self._tls.wrap_socket(
+            sock, server_hostname=self._host, do_handshake_on_connect=False
+        )
+        while True:
+            try:
+                tls_sock.do_handshake()
+                return tls_sock
+            except ssl.SSLWantReadError:
+                _wait_for_socket(tls_sock, False, deadline - self._clock())
+            except ssl.SSLWantWriteError:
+                _wait_for_socket(tls_sock, True, deadline - self._clock())
 
     def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None

@@ -16,7 +16,15 @@ from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import StatusCanonicalCode
 
 from ...span import Span
-from ._span_mapping import group_spans, otlp_kind, otlp_status, parent_span_id, trace_state_header
+from ._span_mapping import (
+    UNSET_STATUS,
+    group_spans,
+    otlp_kind,
+    otlp_status,
+    parent_span_id,
+    trace_state_header,
+)
+from ._encoding_failures import EncodingFailures, record_failure
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
@@ -44,8 +52,14 @@ def _json_value(value: Any) -> str:
 
 
 def _json_string_of(value: Any) -> str:
-    """``str(value)`` as a JSON string: 64-bit integers are strings in proto3 JSON."""
-    return '"' + str(value) + '"' if type(value) is int else _string(str(value))
+    """An integer as a JSON string, as proto3 JSON writes 64-bit integers.
+
+    Anything else raises ``TypeError``: written as text, it would make the
+    backend reject the whole request instead of this one span.
+    """
+    if type(value) is int or (isinstance(value, int) and not isinstance(value, bool)):
+        return '"' + str(int(value)) + '"'
+    raise TypeError("expected an integer, got {}".format(type(value).__name__))
 
 
 def _any_value(value: Any) -> Optional[str]:
@@ -147,7 +161,7 @@ _FLAGS_FIELDS = {flags: ',"flags":' + str(flags) if flags else "" for flags in r
 _STATUS_OK = StatusCanonicalCode.OK
 # The status of an OK span, most spans.
 _STATUS_OK_FIELD = ',"status":{"code":1}'
-_EMPTY_TRACE_STATE = trace_api.TraceState.get_default()
+_EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 
 
 def _span(span: Span) -> str:
@@ -163,10 +177,8 @@ def _span(span: Span) -> str:
     if parent_id is None:
         parent_field = ""
     else:
-        try:  # bytes.hex() is cheaper than format() and the same for a valid id
-            parent_field = f',"parentSpanId":"{parent_id.to_bytes(8, "big").hex()}"'
-        except (AttributeError, OverflowError):
-            parent_field = f',"parentSpanId":"{parent_id:016x}"'
+        # bytes.hex() is cheaper than format(); an id past 64 bits raises OverflowError.
+        parent_field = f',"parentSpanId":"{parent_id.to_bytes(8, "big").hex()}"'
     flags_field = _FLAGS_FIELDS.get(context.trace_options)  # the W3C trace flags byte
     if flags_field is None:
         flags_field = _FLAGS_FIELDS[int(context.trace_options) & 0xFF]
@@ -183,11 +195,9 @@ def _span(span: Span) -> str:
         if end_time:
             times += ',"endTimeUnixNano":' + _json_string_of(end_time)
     trace_id, span_id = context.trace_id, context.span_id
-    try:  # bytes.hex() is cheaper than format() and the same for valid ids
-        trace_id_hex = trace_id.to_bytes(16, "big").hex()
-        span_id_hex = span_id.to_bytes(8, "big").hex()
-    except (AttributeError, OverflowError):
-        trace_id_hex, span_id_hex = format(trace_id, "032x"), format(span_id, "016x")
+    # bytes.hex() is cheaper than format(); an id out of range raises OverflowError.
+    trace_id_hex = trace_id.to_bytes(16, "big").hex()
+    span_id_hex = span_id.to_bytes(8, "big").hex()
     # The fields every span has, and the optional ones before its attributes,
     # in one f-string: one allocation.
     parts = [
@@ -233,7 +243,10 @@ def _span(span: Span) -> str:
         encoded_links = []
         for link in links:
             linked = link.context
-            encoded_link = f'{{"traceId":"{linked.trace_id:032x}","spanId":"{linked.span_id:016x}"'
+            encoded_link = (
+                f'{{"traceId":"{linked.trace_id.to_bytes(16, "big").hex()}"'
+                f',"spanId":"{linked.span_id.to_bytes(8, "big").hex()}"'
+            )
             if linked.trace_state:
                 encoded_link += ',"traceState":' + _string(trace_state_header(linked.trace_state))
             if link.attributes:
@@ -249,13 +262,14 @@ def _span(span: Span) -> str:
     if span.dropped_links:
         parts.append(',"droppedLinksCount":' + _json_value(span.dropped_links))
     status = span.status
-    if status is not None:
+    # A status never set is UNSET: no field (the usual case, checked by identity).
+    if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its text is a constant.
         if status.canonical_code is _STATUS_OK:
             parts.append(_STATUS_OK_FIELD)
         else:
             mapped = otlp_status(status)
-            assert mapped is not None  # only UNSET, no status at all, maps to None
+            assert mapped is not None  # UNSET, the only status mapped to None, is left out before
             code, message = mapped
             if message:
                 parts.append(f',"status":{{"message":{_json_value(message)},"code":{code}}}')
@@ -275,48 +289,81 @@ def _scope(name: str, version: str) -> str:
     return "{" + ",".join(fields) + "}"
 
 
-def encode_request(spans: Sequence[Span]) -> bytes:
-    """The ``ExportTraceServiceRequest`` as UTF-8 JSON, grouped by resource and scope."""
+def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] = None) -> bytes:
+    """The ``ExportTraceServiceRequest`` as UTF-8 JSON, grouped by resource and scope.
+
+    A span that cannot be encoded is left out and counted in ``failures``
+    (without it, its error is raised), as are the spans of a resource or
+    scope that cannot be.
+    """
     resource_spans = []
-    for resource, scopes in group_spans(spans):
+    for resource, scopes in group_spans(spans, failures):
+        try:
+            attributes, _ = _key_values(resource.labels)
+        except Exception as error:
+            record_failure(failures, sum(len(scope_spans) for _, scope_spans in scopes), error)
+            continue
         scope_spans = []
         for scope, spans_of_scope in scopes:
-            scope_field = "" if scope is None else f'"scope":{_scope(scope.name, scope.version)},'
-            scope_spans.append(f'{{{scope_field}"spans":[{",".join(map(_span, spans_of_scope))}]}}')
-        attributes, _ = _key_values(resource.labels)
-        resource_spans.append(
-            '{"resource":'
-            + ('{"attributes":[' + attributes + "]}" if attributes else "{}")
-            + ',"scopeSpans":['
-            + ",".join(scope_spans)
-            + "]}"
-        )
+            try:
+                scope_field = "" if scope is None else f'"scope":{_scope(scope.name, scope.version)},'
+            except Exception as error:
+                record_failure(failures, len(spans_of_scope), error)
+                continue
+            encoded_spans: List[str] = []
+            append = encoded_spans.append
+            for span in spans_of_scope:
+                try:
+                    append(_span(span))
+                except Exception as error:  # one bad span must not cost the batch
+                    record_failure(failures, 1, error)
+            if encoded_spans:
+                scope_spans.append(f'{{{scope_field}"spans":[{",".join(encoded_spans)}]}}')
+        if scope_spans:
+            resource_spans.append(
+                '{"resource":'
+                + ('{"attributes":[' + attributes + "]}" if attributes else "{}")
+                + ',"scopeSpans":['
+                + ",".join(scope_spans)
+                + "]}"
+            )
     text = '{"resourceSpans":[' + ",".join(resource_spans) + "]}"
     return text.encode("utf-8", "replace")
 
 
 def _object(body: bytes) -> Dict[str, Any]:
     """The JSON object ``body`` holds; ``ValueError`` if it is something else."""
-    value = json.loads(body) if body.strip() else {}
+    try:
+        value = json.loads(body) if body.strip() else {}
+    except RecursionError:  # nested deeper than the parser goes
+        raise ValueError("nested too deeply") from None
     if not isinstance(value, dict):
         raise ValueError("expected a JSON object")
     return value
 
 
-def decode_partial_success(body: bytes) -> Optional[Tuple[int, str]]:
-    """The rejected span count and message of a response, or ``None`` if full success.
+def decode_partial_success(
+    body: bytes, rejected_field: str = "rejectedSpans"
+) -> Optional[Tuple[int, str]]:
+    """The rejected count and message of a response, or ``None`` if full success.
 
-    Raises ``ValueError`` if ``body`` is not an ``ExportTraceServiceResponse``.
+    ``rejected_field`` names the count: ``rejectedSpans`` in an
+    ``ExportTraceServiceResponse``, ``rejectedDataPoints`` for metrics.
+    Raises ``ValueError`` if ``body`` is not such a response.
     """
     partial = _object(body).get("partialSuccess")
     if not partial:
         return None
     if not isinstance(partial, dict):
         raise ValueError("partialSuccess is not an object")
-    # int64 arrives as a string or a number.
-    rejected = int(partial.get("rejectedSpans", 0))
-    message = partial.get("errorMessage", "")
-    return rejected, str(message)
+    # int64 arrives as a string or a number; null is proto3 JSON's default value.
+    rejected = partial.get(rejected_field)
+    message = partial.get("errorMessage")
+    try:
+        count = int(rejected or 0)
+    except (TypeError, OverflowError):  # a list, an object, an infinite float
+        raise ValueError("rejectedSpans is not an integer") from None
+    return count, "" if message is None else str(message)
 
 
 def decode_error_message(body: bytes) -> str:
@@ -324,4 +371,5 @@ def decode_error_message(body: bytes) -> str:
 
     Raises ``ValueError`` if ``body`` is not a JSON object.
     """
-    return str(_object(body).get("message", ""))
+    message = _object(body).get("message")
+    return "" if message is None else str(message)

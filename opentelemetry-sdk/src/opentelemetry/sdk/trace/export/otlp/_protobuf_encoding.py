@@ -20,8 +20,17 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 
+from ...instrumentation import InstrumentationInfo
 from ...span import Span
-from ._span_mapping import group_spans, otlp_kind, otlp_status, parent_span_id, trace_state_header
+from ._span_mapping import (
+    UNSET_STATUS,
+    group_spans,
+    otlp_kind,
+    otlp_status,
+    parent_span_id,
+    trace_state_header,
+)
+from ._encoding_failures import EncodingFailures, record_failure
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
@@ -247,15 +256,15 @@ _FLAGS_FIELDS = {
     flags: b"\x85\x01" + _pack_fixed32(flags) if flags else b"" for flags in range(256)
 }
 _STATUS_OK = StatusCanonicalCode.OK
-# ``Span.status`` (15) of an OK span, most spans: ``Status.code`` (3) = 1.
+# ``Span.status`` (15) of a span whose OK was set: ``Status.code`` (3) = 1.
 _STATUS_OK_FIELD = b"\x7a\x02\x18\x01"
-_EMPTY_TRACE_STATE = trace_api.TraceState.get_default()
+_EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 
 
 def _status_field(status: Status) -> bytes:
     """``Span.status`` (15) with its tag and length."""
     mapped = otlp_status(status)
-    assert mapped is not None  # only UNSET, no status at all, maps to None
+    assert mapped is not None  # UNSET, the only status mapped to None, is left out before
     code, message = mapped
     status_parts: List[bytes] = []
     _string_field(b"\x12", message, status_parts)  # Status.message = 2
@@ -340,7 +349,8 @@ def _span_field(span: Span) -> bytes:
     if span.dropped_links:
         parts += (b"\x70", _varint(span.dropped_links))  # dropped_links_count = 14
     status = span.status
-    if status is not None:
+    # A status never set is UNSET: no field (the usual case, checked by identity).
+    if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its field is a constant.
         if status.canonical_code is _STATUS_OK:
             parts.append(_STATUS_OK_FIELD)  # status = 15
@@ -362,36 +372,67 @@ def _span_field(span: Span) -> bytes:
     return b"\x12" + _varint(size) + payload
 
 
-def encode_request(spans: Sequence[Span]) -> bytes:
-    """The ``ExportTraceServiceRequest`` bytes for ``spans``, grouped by resource and scope."""
+def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] = None) -> bytes:
+    """The ``ExportTraceServiceRequest`` bytes for ``spans``, grouped by resource and scope.
+
+    A span that cannot be encoded is left out and counted in ``failures``
+    (without it, its error is raised), as are the spans of a resource or
+    scope that cannot be.
+    """
     out: List[bytes] = []
-    for resource, scopes in group_spans(spans):
-        resource_parts: List[bytes] = []
-        # Resource.attributes = 1
-        _key_values(_RESOURCE_ATTRIBUTES, resource.labels, resource_parts)
+    for resource, scopes in group_spans(spans, failures):
+        try:
+            resource_parts: List[bytes] = []
+            # Resource.attributes = 1
+            _key_values(_RESOURCE_ATTRIBUTES, resource.labels, resource_parts)
+        except Exception as error:
+            record_failure(failures, sum(len(scope_spans) for _, scope_spans in scopes), error)
+            continue
         resource_payload = b"".join(resource_parts)
         resource_spans_header = b"\x0a" + _varint(len(resource_payload)) + resource_payload
         # ResourceSpans.resource = 1; its scope_spans follow, measured below.
         scope_chunks: List[List[bytes]] = []
         resource_spans_length = len(resource_spans_header)
         for scope, scope_spans in scopes:
-            chunk: List[bytes] = []
-            if scope is not None:
-                scope_parts: List[bytes] = []
-                _string_field(b"\x0a", scope.name, scope_parts)  # InstrumentationScope.name = 1
-                _string_field(b"\x12", scope.version, scope_parts)  # .version = 2
-                scope_payload = b"".join(scope_parts)
-                chunk.append(b"\x0a" + _varint(len(scope_payload)) + scope_payload)
-            chunk.extend(map(_span_field, scope_spans))  # ScopeSpans.spans = 2
+            chunk = _scope_chunk(scope, scope_spans, failures)
+            if chunk is None:
+                continue
             scope_length = sum(map(len, chunk))
             chunk.insert(0, b"\x12" + _varint(scope_length))  # ResourceSpans.scope_spans = 2
             resource_spans_length += len(chunk[0]) + scope_length
             scope_chunks.append(chunk)
+        if not scope_chunks:
+            continue
         out.append(b"\x0a" + _varint(resource_spans_length))  # request.resource_spans = 1
         out.append(resource_spans_header)
         for chunk in scope_chunks:
             out.extend(chunk)
     return b"".join(out)
+
+
+def _scope_chunk(
+    scope: Optional[InstrumentationInfo], spans: List[Span], failures: Optional[EncodingFailures]
+) -> Optional[List[bytes]]:
+    """The fields of one ``ScopeSpans``: its scope, then its spans; ``None`` if none is left."""
+    chunk: List[bytes] = []
+    if scope is not None:
+        try:
+            scope_parts: List[bytes] = []
+            _string_field(b"\x0a", scope.name, scope_parts)  # InstrumentationScope.name = 1
+            _string_field(b"\x12", scope.version, scope_parts)  # .version = 2
+        except Exception as error:
+            record_failure(failures, len(spans), error)
+            return None
+        scope_payload = b"".join(scope_parts)
+        chunk.append(b"\x0a" + _varint(len(scope_payload)) + scope_payload)
+    encoded = len(chunk)
+    append = chunk.append
+    for span in spans:  # ScopeSpans.spans = 2
+        try:
+            append(_span_field(span))
+        except Exception as error:  # one bad span must not cost the batch
+            record_failure(failures, 1, error)
+    return chunk if len(chunk) > encoded else None
 
 
 # -- reading responses ----------------------------------------------------

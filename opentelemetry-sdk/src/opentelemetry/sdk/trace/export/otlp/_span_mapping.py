@@ -7,11 +7,19 @@ wire formats cannot disagree on the mapping.
 Status mapping. The v0.3 API has the canonical (gRPC) codes; OTLP has
 ``UNSET``, ``OK`` and ``ERROR``:
 
-* no status (a span that has not ended): ``UNSET``, no message;
-* ``OK``: ``STATUS_CODE_OK``, no message (OTLP keeps messages for errors);
+* no status set (a span that has not ended, or one that ended with the
+  OK it gets when nothing was set, ``span.UNSET_STATUS``):
+  ``UNSET``, no status field at all;
+* an ``OK`` set explicitly: ``STATUS_CODE_OK``, no message (OTLP keeps
+  messages for errors);
 * any other code: ``STATUS_CODE_ERROR`` with the description as the
   message, or the code's name (``"DEADLINE_EXCEEDED"``) when there is no
   description, so the kind of error is not lost.
+
+Bad spans. A span that cannot be encoded (built outside the SDK's checks:
+an id that is not a 128- or 64-bit int, a trace state that is not a
+mapping...) is left out of the request and counted in an
+``EncodingFailures``, so it never costs the other spans of its batch.
 """
 
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
@@ -20,7 +28,8 @@ from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import Status, StatusCanonicalCode
 
 from ...instrumentation import InstrumentationInfo
-from ...span import Span
+from ._encoding_failures import EncodingFailures, record_failure
+from ...span import UNSET_STATUS, Span
 from ....resources import Resource
 
 __all__ = [
@@ -28,6 +37,7 @@ __all__ = [
     "STATUS_CODE_OK",
     "ScopeGroup",
     "ResourceGroup",
+    "UNSET_STATUS",
     "group_spans",
     "otlp_kind",
     "otlp_status",
@@ -51,12 +61,15 @@ ResourceGroup = Tuple[Resource, List[ScopeGroup]]
 _NO_GROUP = object()  # matches no span's resource or scope, not even None
 
 
-def group_spans(spans: Sequence[Span]) -> List[ResourceGroup]:
+def group_spans(
+    spans: Sequence[Span], failures: Optional[EncodingFailures] = None
+) -> List[ResourceGroup]:
     """``spans`` grouped by resource, then by instrumentation scope.
 
     Groups keep the order in which their first span appears, and spans keep
     their order within a group. Equal resources held by different objects
-    share one group.
+    share one group. A span that cannot be grouped (its scope cannot be
+    hashed, its resource cannot be compared) goes to ``failures``.
     """
     resources: List[Resource] = []
     scopes_by_resource: List[Dict[Optional[InstrumentationInfo], List[Span]]] = []
@@ -69,25 +82,28 @@ def group_spans(spans: Sequence[Span]) -> List[ResourceGroup]:
     last_scope: object = _NO_GROUP
     last_spans: List[Span] = []
     for span in spans:
-        resource = span.resource
-        scope = span.instrumentation_info
-        if resource is last_resource and scope is last_scope:
-            last_spans.append(span)
-            continue
-        index = index_by_id.get(id(resource))
-        if index is None:
-            index = _index_of_equal(resources, resource)
+        try:
+            resource = span.resource
+            scope = span.instrumentation_info
+            if resource is last_resource and scope is last_scope:
+                last_spans.append(span)
+                continue
+            index = index_by_id.get(id(resource))
             if index is None:
-                index = len(resources)
-                resources.append(resource)
-                scopes_by_resource.append({})
-            index_by_id[id(resource)] = index
-        scopes = scopes_by_resource[index]
-        scope_spans = scopes.get(scope)
-        if scope_spans is None:
-            scope_spans = scopes[scope] = []
-        scope_spans.append(span)
-        last_resource, last_scope, last_spans = resource, scope, scope_spans
+                index = _index_of_equal(resources, resource)
+                if index is None:
+                    index = len(resources)
+                    resources.append(resource)
+                    scopes_by_resource.append({})
+                index_by_id[id(resource)] = index
+            scopes = scopes_by_resource[index]
+            scope_spans = scopes.get(scope)
+            if scope_spans is None:
+                scope_spans = scopes[scope] = []
+            scope_spans.append(span)
+            last_resource, last_scope, last_spans = resource, scope, scope_spans
+        except Exception as error:  # one bad span must not cost the batch
+            record_failure(failures, 1, error)
     return [
         (resource, list(scopes.items())) for resource, scopes in zip(resources, scopes_by_resource)
     ]
@@ -107,12 +123,15 @@ def otlp_kind(kind: trace_api.SpanKind) -> int:
 
 def otlp_status(status: Optional[Status]) -> Optional[Tuple[int, str]]:
     """The OTLP status code and message, or ``None`` for ``UNSET``."""
-    if status is None:
+    if status is None or status is UNSET_STATUS:
         return None
     code = status.canonical_code
     if code is StatusCanonicalCode.OK:
         return STATUS_CODE_OK, ""
-    return STATUS_CODE_ERROR, status.description or code.name
+    description = status.description
+    if description is not None and type(description) is not str:
+        description = str(description)  # a Status built outside the API's checks
+    return STATUS_CODE_ERROR, description or code.name
 
 
 def parent_span_id(span: Span) -> Optional[int]:

@@ -2,35 +2,29 @@
 
 import logging
 import os
-from typing import Callable, Mapping, NamedTuple, Optional, Sequence, Tuple
+import threading
+from typing import Mapping, Optional, Sequence
 
 from ...._error_handler import report_failure
 from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
+from ._encoding_failures import EncodingFailures
 from ._environment import resolve_settings
-from ._http_sender import HTTPSender, tls_context
+from ._otlp_client import Encoding, OTLPClient
 
 __all__ = ["OTLPSpanExporter"]
 
 logger = logging.getLogger(__name__)
 
-
-class _Encoding(NamedTuple):
-    content_type: str
-    encode_request: Callable[[Sequence[Span]], bytes]
-    decode_partial_success: Callable[[bytes], Optional[Tuple[int, str]]]
-    decode_error_message: Callable[[bytes], str]
-
-
 _ENCODINGS = {
-    "protobuf": _Encoding(
+    "protobuf": Encoding(
         "application/x-protobuf",
         _protobuf_encoding.encode_request,
         _protobuf_encoding.decode_partial_success,
         _protobuf_encoding.decode_error_message,
     ),
-    "json": _Encoding(
+    "json": Encoding(
         "application/json",
         _json_encoding.encode_request,
         _json_encoding.decode_partial_success,
@@ -98,7 +92,11 @@ class OTLPSpanExporter(SpanExporter):
     form; the trace flags go in ``flags``. Integers past the signed 64-bit
     range are sent as decimal strings. An attribute value OTLP cannot hold
     (possible only in spans built outside the SDK's checks) is left out and counted
-    in the dropped attributes.
+    in the dropped attributes. A span that cannot be encoded at all (an id
+    that is not a 128- or 64-bit int, a trace state that is not a mapping) is
+    left out of the request, logged and counted in
+    :attr:`spans_dropped_unencodable`; the other spans of its batch are sent.
+    ``export`` never raises.
 
     .. versionadded:: 0.3
     """
@@ -125,55 +123,38 @@ class OTLPSpanExporter(SpanExporter):
             client_certificate_file=client_certificate_file,
             client_key_file=client_key_file,
         )
-        self._url = settings.url
-        self._encoding_name = settings.encoding
-        self._encoding = _ENCODINGS[settings.encoding]
-        tls = None
-        if settings.url.startswith("https:"):
-            tls = tls_context(
-                settings.certificate_file,
-                settings.client_certificate_file,
-                settings.client_key_file,
-            )
-        self._sender = HTTPSender(
-            settings.url,
-            settings.headers,
-            settings.timeout,
-            settings.compression,
-            self._encoding.content_type,
-            tls,
-            self._encoding.decode_error_message,
-        )
+        self._client = OTLPClient(settings, _ENCODINGS, "spans")
         self._shut_down = False
+        self._dropped_unencodable = 0
+        self._count_lock = threading.Lock()  # exports may run on several threads at once
 
     def export(self, spans: Sequence[Span]) -> SpanExportResult:
         """Send ``spans`` in one request; see the class for how failures map to results."""
         if self._shut_down:
             return SpanExportResult.FAILED_NOT_RETRYABLE
-        if not spans:
-            return SpanExportResult.SUCCESS
-        body = self._encoding.encode_request(spans)
-        result, response = self._sender.send(body, len(spans))
-        if result is SpanExportResult.SUCCESS and response:
-            self._log_partial_success(response, len(spans))
-        return result
-
-    def _log_partial_success(self, response: bytes, span_count: int) -> None:
         try:
-            partial = self._encoding.decode_partial_success(response)
-        except ValueError:
-            logger.debug("Ignored an unreadable success response from %s", self._url, exc_info=True)
-            return
-        if partial is not None:
-            rejected, message = partial
+            count = len(spans)
+        except TypeError:
             report_failure(
                 logger,
-                "%s rejected %d of %d spans: %s",
-                self._url,
-                rejected,
-                span_count,
-                message or "no reason given",
+                "%r was given %s to export, not a sequence of spans",
+                self,
+                type(spans).__name__,
             )
+            return SpanExportResult.FAILED_NOT_RETRYABLE
+        if not count:
+            return SpanExportResult.SUCCESS
+        failures = EncodingFailures()
+        result = self._client.send(spans, count, failures)
+        if failures.dropped:
+            with self._count_lock:
+                self._dropped_unencodable += failures.dropped
+        return result
+
+    @property
+    def spans_dropped_unencodable(self) -> int:
+        """Spans left out of their request because they could not be encoded."""
+        return self._dropped_unencodable
 
     def shutdown(self) -> None:
         """Close the connection; exports fail at once from now on.
@@ -182,7 +163,9 @@ class OTLPSpanExporter(SpanExporter):
         waits for its request in flight, at most the timeout.
         """
         self._shut_down = True
-        self._sender.close()
+        self._client.close()
 
     def __repr__(self) -> str:
-        return "OTLPSpanExporter(url={!r}, encoding={!r})".format(self._url, self._encoding_name)
+        return "OTLPSpanExporter(url={!r}, encoding={!r})".format(
+            self._client.url, self._client.encoding_name
+        )

@@ -1,0 +1,197 @@
+"""Mutation testing of the core modules: how many deliberate bugs the tests catch.
+
+For each module named on the command line (default: all of ``MODULES``) this
+stages a copy of both packages' sources and of the tests in
+``mutation/.work/<module>/`` (never touching the checkout), runs ``mutmut``
+there over that one module with only the tests that exercise it, and prints the
+module's score (killed mutants / all mutants) and every surviving mutant as a
+diff. ``tox -e mutation`` runs it; it is not part of the suite or CI (it takes
+minutes per module). The method, the latest scores and the equivalent mutants
+are in ``docs/testing.rst``.
+
+Log-call lines are not mutated: the wording of a diagnostic is not a promise
+(that a message is logged, at which level, naming what was dropped, is; tests
+pin that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = Path(__file__).resolve().parent / ".work"
+
+_API_SRC = "opentelemetry-api/src/opentelemetry"
+_SDK_SRC = "opentelemetry-sdk/src/opentelemetry/sdk"
+_API_TESTS = "opentelemetry-api/tests"
+_SDK_TESTS = "opentelemetry-sdk/tests"
+_PROPAGATION_TESTS = [
+    f"{_API_TESTS}/test_trace_state.py",
+    f"{_API_TESTS}/test_tracecontext_format.py",
+    f"{_API_TESTS}/test_propagation_properties.py",
+    f"{_API_TESTS}/test_propagation_fast_paths.py",
+    f"{_API_TESTS}/test_propagators.py",
+    "tests/test_w3c_trace_context.py",
+]
+_OTLP_TESTS = [
+    "tests/otlp/test_otlp_round_trip.py",
+    "tests/otlp/test_otlp_batch_export.py",
+]
+
+# module name -> (its file inside the merged ``src/opentelemetry`` tree, the tests that exercise it)
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "api.trace_state": ("trace/trace_state.py", _PROPAGATION_TESTS),
+    "api.tracecontext": (
+        "context/propagation/tracecontexthttptextformat.py",
+        _PROPAGATION_TESTS,
+    ),
+    "api.span_context": ("trace/span_context.py", [_API_TESTS, _SDK_TESTS]),
+    "api.span": ("trace/span.py", [_API_TESTS, _SDK_TESTS]),
+    "api.tracer": ("trace/tracer.py", [_API_TESTS, _SDK_TESTS]),
+    "api.context": ("context/__init__.py", [_API_TESTS, _SDK_TESTS]),
+    "api.async_context": ("context/async_context.py", [_API_TESTS, _SDK_TESTS]),
+    "sdk.span": ("sdk/trace/span.py", [_SDK_TESTS]),
+    "sdk.tracer": ("sdk/trace/tracer.py", [_SDK_TESTS]),
+    "sdk.span_processor": ("sdk/trace/span_processor.py", [_SDK_TESTS]),
+    "sdk.limits": ("sdk/trace/limits.py", [_SDK_TESTS]),
+    "sdk.attributes": ("sdk/trace/attributes.py", [_SDK_TESTS]),
+    "sdk.simple_span_processor": (
+        "sdk/trace/export/simple_span_processor.py",
+        [f"{_SDK_TESTS}/trace/export", f"{_SDK_TESTS}/test_export.py"],
+    ),
+    "sdk.batch_span_processor": (
+        "sdk/trace/export/batch_span_processor.py",
+        [f"{_SDK_TESTS}/trace/export", f"{_SDK_TESTS}/test_export.py"],
+    ),
+    "sdk.b3_format": (
+        "sdk/context/propagation/b3_format.py",
+        [f"{_SDK_TESTS}/test_b3_format.py"],
+    ),
+    "otlp.span_mapping": ("sdk/trace/export/otlp/_span_mapping.py", _OTLP_TESTS),
+    "otlp.json_encoding": ("sdk/trace/export/otlp/_json_encoding.py", _OTLP_TESTS),
+    "otlp.protobuf_encoding": ("sdk/trace/export/otlp/_protobuf_encoding.py", _OTLP_TESTS),
+}
+
+# Lines of a logging call (its first line, or a format string on a line of its own).
+_LOG_LINE_PATTERNS = [
+    r"\b_?log(ger)?\.(debug|info|warning|error|exception|critical)\(",
+    r"^\s*\"[^\"]*%[-.\d]*[rsdx][^\"]*\",?\s*$",
+    r"^\s*\"[^\"]*%[-.\d]*[rsdx][^\"]*\",",
+]
+_RESULT_LINE = re.compile(r"^\s*(\S+__mutmut_\d+): (\w[\w ]*)$")
+
+
+def _stage(module: str, path: str, tests: list[str]) -> Path:
+    """Copy the merged sources and the tests into a fresh folder with mutmut's configuration."""
+    stage = WORK / module
+    shutil.rmtree(stage, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    shutil.copytree(ROOT / _API_SRC, stage / "src" / "opentelemetry", ignore=ignore)
+    shutil.copytree(ROOT / _SDK_SRC, stage / "src" / "opentelemetry" / "sdk", ignore=ignore)
+    for folder in (_API_TESTS, _SDK_TESTS, "tests"):
+        shutil.copytree(ROOT / folder, stage / folder, ignore=ignore)
+    for extra in ("examples", "README.rst", "dev-requirements.txt"):
+        source = ROOT / extra
+        if source.is_dir():
+            shutil.copytree(source, stage / extra, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, stage / extra)
+
+    def _toml_list(items: list[str]) -> str:
+        # TOML literal strings: no escapes, so regular expressions stay as written.
+        return "[" + ", ".join(f"'{item}'" for item in items) + "]"
+
+    (stage / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\n"
+        'addopts = "--import-mode=importlib -p no:cacheprovider"\n'
+        'filterwarnings = ["error::pytest.PytestUnraisableExceptionWarning"]\n\n'
+        "[tool.mutmut]\n"
+        'source_paths = ["src/"]\n'
+        f'only_mutate = ["src/opentelemetry/{path}"]\n'
+        f"also_copy = {_toml_list([_API_TESTS, _SDK_TESTS, 'examples', 'README.rst'])}\n"
+        f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
+        f"do_not_mutate_patterns = {_toml_list(_LOG_LINE_PATTERNS)}\n"
+    )
+    return stage
+
+
+def _mutmut(stage: Path, *args: str, timeout: float) -> str:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", TERM="dumb")
+    done = subprocess.run(
+        [sys.executable, "-m", "mutmut", *args],
+        cwd=stage,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return done.stdout
+
+
+def run_module(module: str, children: int, timeout: float, show: bool) -> tuple[int, int, list[str]]:
+    """Mutate one module; return (killed, total, survivor names)."""
+    path, tests = MODULES[module]
+    stage = _stage(module, path, tests)
+    started = time.monotonic()
+    output = _mutmut(stage, "run", "--max-children", str(children), timeout=timeout)
+    results = _mutmut(stage, "results", "--all", "true", timeout=120)
+    statuses = {}
+    for line in results.splitlines():
+        match = _RESULT_LINE.match(line)
+        if match:
+            statuses[match.group(1)] = match.group(2)
+    if not statuses:
+        print(output[-3000:])
+        raise SystemExit(f"{module}: mutmut reported no mutants")
+    survivors = sorted(name for name, status in statuses.items() if status != "killed")
+    killed = len(statuses) - len(survivors)
+    elapsed = time.monotonic() - started
+    print(
+        f"{module}: {killed}/{len(statuses)} killed, "
+        f"score {100.0 * killed / len(statuses):.1f} % ({elapsed:.0f} s)",
+        flush=True,
+    )
+    for name in survivors:
+        print(f"  {statuses[name]}: {name}")
+        if show:
+            diff = _mutmut(stage, "show", name, timeout=60)
+            for line in diff.splitlines():
+                if line[:1] in "+-" and line[:3] not in ("+++", "---"):
+                    print(f"      {line}")
+    return killed, len(statuses), survivors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help=f"default: all of {', '.join(MODULES)}")
+    parser.add_argument("--children", type=int, default=1, help="parallel mutants (default 1)")
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, help="seconds allowed per module (default 1800)"
+    )
+    parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    parser.add_argument("--keep", action="store_true", help="keep mutation/.work/ afterwards")
+    options = parser.parse_args()
+    unknown = [name for name in options.modules if name not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {unknown}; known: {', '.join(MODULES)}")
+    total_killed = total = 0
+    for module in options.modules or list(MODULES):
+        killed, count, _ = run_module(module, options.children, options.timeout, options.show)
+        total_killed += killed
+        total += count
+        if not options.keep:
+            shutil.rmtree(WORK / module, ignore_errors=True)
+    print(f"overall: {total_killed}/{total} killed, score {100.0 * total_killed / total:.1f} %")
+
+
+if __name__ == "__main__":
+    main()

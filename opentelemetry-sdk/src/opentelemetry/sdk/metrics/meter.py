@@ -1,0 +1,204 @@
+"""The SDK's meter: makes metrics and label sets, and collects them into its batcher."""
+
+from __future__ import annotations
+
+import logging
+import os
+import weakref
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union, cast
+
+from opentelemetry import metrics as metrics_api
+
+from .._error_handler import report_exception, report_failure
+from ..resources import Resource, get_default_resource
+from .export.aggregate import Aggregator
+from .export.batcher import Batcher, UngroupedBatcher
+from .label_set import EMPTY_LABEL_SET, LabelSet
+from .metric import Counter, Gauge, Measure, Metric
+
+__all__ = ["Meter", "Record"]
+
+logger = logging.getLogger(__name__)
+
+_Value = Union[int, float]
+
+# The SDK class for each API metric class, so v0.3 code passing the API's
+# ``metrics.Counter`` to the SDK's meter gets a working counter.
+_SDK_METRIC_TYPES: Dict[type, Type[Metric]] = {
+    metrics_api.Counter: Counter,
+    metrics_api.Gauge: Gauge,
+    metrics_api.Measure: Measure,
+}
+
+_meters: "weakref.WeakSet[Meter]" = weakref.WeakSet()
+
+
+def _forget_parent_measurements() -> None:
+    # A forked child starts from empty series: the parent exports what it measured.
+    for meter in list(_meters):
+        meter._forget_measurements()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_measurements)
+
+
+class Record:
+    """What a collection hands the batcher for one series: its metric, label set and aggregator."""
+
+    __slots__ = ("metric", "label_set", "aggregator")
+
+    def __init__(self, metric: Metric, label_set: LabelSet, aggregator: Aggregator) -> None:
+        self.metric = metric
+        self.label_set = label_set
+        self.aggregator = aggregator
+
+
+class Meter(metrics_api.Meter):
+    """Makes metrics, hands out label sets, and collects every series into ``batcher``.
+
+    :param batcher: Keeps what collections gather until it is exported:
+        cumulative by default (``UngroupedBatcher(stateful=True)``); each
+        meter gets its own.
+    :param resource: What produces the measurements (a service, a host); the
+        OTLP exporter sends it with them. It is merged over
+        :func:`~opentelemetry.sdk.resources.get_default_resource` (the
+        service's name, ``OTEL_RESOURCE_ATTRIBUTES``), as a tracer source's is.
+
+    Nothing here raises into the application: bad arguments are logged (at
+    most once a minute per message) and give a metric or label set that
+    drops what it is given.
+    """
+
+    def __init__(
+        self,
+        batcher: Optional[Batcher] = None,
+        *,
+        resource: Optional[Resource] = None,
+    ) -> None:
+        #: Where collections go.
+        self.batcher: Batcher = UngroupedBatcher(True) if batcher is None else batcher
+        default_resource = get_default_resource()
+        #: What produces the measurements.
+        self.resource = default_resource if resource is None else resource.merge(default_resource)
+        #: The metrics made so far.
+        self.metrics: Set[Metric] = set()
+        # The same, in the order they were made: the order of collections.
+        self._metrics_in_order: List[Metric] = []
+        # One label set per distinct labels, by the label set's key.
+        self._label_sets: Dict[str, LabelSet] = {}
+        _meters.add(self)
+
+    def collect(self) -> None:
+        """Checkpoint every series of every enabled metric into the batcher.
+
+        Metrics and series created during the collection are collected next
+        time; updates made during it land in this collection or the next,
+        never both.
+        """
+        # tuple(): a snapshot taken in one step, so metrics and handles added
+        # by other threads meanwhile cannot break the iteration.
+        for metric in tuple(self._metrics_in_order):
+            if not metric.enabled:
+                continue
+            for handle in tuple(metric._handles.values()):
+                try:
+                    self.batcher.process(Record(metric, handle._label_set, handle.aggregator))
+                except Exception:  # a custom batcher must not break the collection
+                    report_exception(logger, "%r failed to process %r", self.batcher, metric)
+
+    def record_batch(
+        self,
+        label_set: LabelSet,  # type: ignore[override]
+        record_tuples: Sequence[Tuple[metrics_api.Metric, _Value]],
+    ) -> None:
+        """Update each metric of ``record_tuples`` with its value and ``label_set``."""
+        try:
+            items = list(record_tuples)
+        except TypeError:
+            report_failure(logger, "Dropped a batch of records: %r is not iterable", record_tuples)
+            return
+        for item in items:
+            try:
+                metric, value = item
+                update = metric.UPDATE_FUNCTION  # type: ignore[attr-defined]
+            except (TypeError, ValueError, AttributeError):
+                report_failure(
+                    logger, "Dropped record %r: not a (metric, value) pair of the SDK", item
+                )
+                continue
+            update(value, label_set)
+
+    def create_metric(
+        self,
+        name: str,
+        description: str,
+        unit: str,
+        value_type: Type[_Value],
+        metric_type: Type[metrics_api.MetricT],
+        label_keys: Sequence[str] = (),
+        enabled: bool = True,
+        monotonic: bool = False,
+        absolute: bool = True,
+    ) -> metrics_api.MetricT:
+        """Make a metric of class ``metric_type`` (:class:`Counter`, :class:`Gauge`, :class:`Measure`).
+
+        The API's metric classes are accepted for the SDK's. A ``value_type``
+        other than ``int`` or ``float``, or a class that is not a metric,
+        is logged and gives a metric that drops every update.
+        """
+        sdk_type: Any = _SDK_METRIC_TYPES.get(metric_type, metric_type)
+        if value_type not in (int, float):
+            report_failure(
+                logger, "Metric %r not created: value_type %r is not int or float", name, value_type
+            )
+            return metrics_api.DefaultMetric()  # type: ignore[return-value]
+        if not (isinstance(sdk_type, type) and issubclass(sdk_type, Metric)):
+            report_failure(
+                logger, "Metric %r not created: %r is not a metric class", name, metric_type
+            )
+            return metrics_api.DefaultMetric()  # type: ignore[return-value]
+        if isinstance(label_keys, str) or not all(isinstance(key, str) for key in label_keys):
+            report_failure(
+                logger, "Metric %r: label keys %r are not a sequence of str; any key is allowed",
+                name, label_keys,
+            )
+            label_keys = ()
+        metric = sdk_type(
+            str(name),
+            str(description),
+            str(unit),
+            value_type,
+            self,
+            label_keys=tuple(label_keys),
+            enabled=enabled,
+            monotonic=monotonic,
+            absolute=absolute,
+        )
+        self.metrics.add(metric)
+        self._metrics_in_order.append(metric)  # list.append is atomic: no lock needed
+        return cast("metrics_api.MetricT", metric)
+
+    def get_label_set(self, labels: Dict[str, str]) -> LabelSet:
+        """The label set for ``labels``: the same object for equal labels.
+
+        Entries that are not ``str`` to ``str`` are logged and left out.
+        """
+        if not labels:
+            return EMPTY_LABEL_SET
+        if type(labels) is dict and len(labels) == 1:
+            # One label, the usual case: looked up without sorting.
+            found = self._label_sets.get(repr(tuple(labels.items())))
+            if found is not None:
+                return found
+        label_set = LabelSet(labels)
+        if not label_set.labels:
+            return EMPTY_LABEL_SET
+        # setdefault is atomic for a str key: one label set per labels, whatever the threads do.
+        return self._label_sets.setdefault(label_set._key, label_set)
+
+    def _forget_measurements(self) -> None:
+        """In a forked child: drop what the parent measured and has yet to export."""
+        for metric in tuple(self.metrics):
+            for handle in tuple(metric._handles.values()):
+                handle.aggregator.take_checkpoint()

@@ -1,0 +1,254 @@
+"""SDK spans at their edges: timestamps, limits and lengths at the bound and one past,
+parents that are not what they seem, samplers' attributes, ``use_span`` on errors.
+"""
+
+import logging
+
+import pytest
+
+from opentelemetry import trace as trace_api
+from opentelemetry.sdk.trace import Span, SpanLimits, TracerSource
+from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import sampling
+from opentelemetry.trace.status import StatusCanonicalCode
+
+LAST_NS = 2**63 - 1  # the latest time OTLP's fixed64 nanoseconds and the SDK accept
+
+
+def _tracer(**source_options):
+    exporter = InMemorySpanExporter()
+    source = TracerSource(shutdown_on_exit=False, **source_options)
+    source.add_span_processor(SimpleExportSpanProcessor(exporter))
+    return source.get_tracer(__name__), exporter
+
+
+# -- timestamps -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("start, end", [(0, 0), (0, LAST_NS), (LAST_NS, LAST_NS)])
+def test_start_and_end_times_at_the_bounds_are_kept(start, end, caplog):
+    tracer, _ = _tracer()
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", start_time=start)
+        span.end(end_time=end)
+    assert (span.start_time, span.end_time) == (start, end)
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize("bad", [-1, LAST_NS + 1, 1.5, True])
+def test_times_past_the_bounds_are_logged_and_replaced_by_now(bad, caplog):
+    tracer, _ = _tracer()
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", start_time=bad)
+        span.add_event("e", timestamp=bad)
+        span.end(end_time=bad)
+    for replaced in (span.start_time, span.events[0].timestamp, span.end_time):
+        assert type(replaced) is int and 0 < replaced < LAST_NS and replaced != bad
+    assert len([r for r in caplog.records if "2**63 - 1" in r.getMessage()]) == 3
+
+
+@pytest.mark.parametrize("timestamp", [0, LAST_NS])
+def test_event_timestamps_at_the_bounds_are_kept(timestamp, caplog):
+    tracer, _ = _tracer()
+    span = tracer.start_span("s")
+    with caplog.at_level(logging.WARNING):
+        span.add_event("direct", timestamp=timestamp)
+        span.add_lazy_event(trace_api.Event("lazy", {}, timestamp))
+        span.add_lazy_event(trace_api.Event("lazy with attributes", {"a": 1}, timestamp))
+    assert [event.timestamp for event in span.events] == [timestamp] * 3
+    assert caplog.records == []
+
+
+def test_lazy_event_past_the_bounds_gets_the_current_time(caplog):
+    tracer, _ = _tracer()
+    span = tracer.start_span("s")
+    with caplog.at_level(logging.WARNING):
+        span.add_lazy_event(trace_api.Event("late", {}, LAST_NS + 1))
+    [event] = span.events
+    assert event.name == "late" and 0 < event.timestamp < LAST_NS
+    assert "2**63 - 1" in caplog.text
+
+
+# -- the Span constructor ---------------------------------------------------
+
+
+def test_span_keeps_the_events_it_is_built_with():
+    events = [trace_api.Event("first", {"a": 1}, 10), trace_api.Event("second", {}, 20)]
+    span = Span("s", trace_api.SpanContext(1, 2), events=events)
+    assert [(e.name, dict(e.attributes), e.timestamp) for e in span.events] == [
+        ("first", {"a": 1}, 10),
+        ("second", {}, 20),
+    ]
+
+
+def test_span_built_with_more_events_than_the_limit_keeps_the_newest_and_counts():
+    events = [trace_api.Event(str(i), {}, i) for i in range(3)]
+    span = Span("s", trace_api.SpanContext(1, 2), events=events, limits=SpanLimits(max_events=2))
+    assert [e.name for e in span.events] == ["1", "2"]
+    assert span.dropped_events == 1
+
+
+# -- limits at the bound ----------------------------------------------------
+
+
+def _fill(span, kind, count):
+    for i in range(count):
+        if kind == "attributes":
+            span.set_attribute("k{}".format(i), i)
+        else:
+            span.add_event(str(i))
+
+
+@pytest.mark.parametrize("kind, default", [("attributes", 32), ("events", 128)])
+def test_the_default_limit_keeps_exactly_that_many_and_drops_the_next(kind, default):
+    tracer, _ = _tracer()
+    at_limit, past_limit = tracer.start_span("at"), tracer.start_span("past")
+    _fill(at_limit, kind, default)
+    _fill(past_limit, kind, default + 1)
+    assert len(getattr(at_limit, kind)) == default
+    assert getattr(at_limit, "dropped_" + kind) == 0
+    assert len(getattr(past_limit, kind)) == default
+    assert getattr(past_limit, "dropped_" + kind) == 1
+
+
+def test_the_default_link_limit_keeps_32_links_and_drops_the_33rd():
+    tracer, _ = _tracer()
+    links = [trace_api.Link(trace_api.SpanContext(1, i + 1)) for i in range(33)]
+    at_limit = tracer.start_span("at", links=links[:32])
+    past_limit = tracer.start_span("past", links=links)
+    assert (len(at_limit.links), at_limit.dropped_links) == (32, 0)
+    assert (list(past_limit.links), past_limit.dropped_links) == (links[1:], 1)
+
+
+@pytest.mark.parametrize("limit", [1, 5])
+def test_a_configured_limit_keeps_exactly_that_many_and_drops_the_next(limit):
+    limits = SpanLimits(max_attributes=limit, max_events=limit, max_links=limit)
+    tracer, _ = _tracer(span_limits=limits)
+    links = [trace_api.Link(trace_api.SpanContext(1, i + 1)) for i in range(limit + 1)]
+    at_limit = tracer.start_span("at", links=links[:limit])
+    past_limit = tracer.start_span("past", links=links)
+    for kind in ("attributes", "events"):
+        _fill(at_limit, kind, limit)
+        _fill(past_limit, kind, limit + 1)
+    for kind in ("attributes", "events", "links"):
+        assert len(getattr(at_limit, kind)) == len(getattr(past_limit, kind)) == limit
+        assert getattr(at_limit, "dropped_" + kind) == 0
+        assert getattr(past_limit, "dropped_" + kind) == 1
+
+
+def test_attribute_value_length_limit_keeps_values_of_that_length_and_cuts_longer_ones():
+    tracer, _ = _tracer(span_limits=SpanLimits(max_attribute_length=4))
+    span = tracer.start_span("s", attributes={"at": "abcd", "past": "abcde"})
+    span.set_attribute("list", ["abcd", "abcde"])
+    span.add_event("e", {"past": "abcde"})
+    assert dict(span.attributes) == {"at": "abcd", "past": "abcd", "list": ["abcd", "abcd"]}
+    assert dict(span.events[0].attributes) == {"past": "abcd"}
+
+
+# -- parents ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "trace_id, span_id", [(0x1234, 0), (0, 0x5678), (0, 0)], ids=["span 0", "trace 0", "both 0"]
+)
+def test_sdk_parent_with_a_zero_id_starts_a_new_trace(trace_id, span_id):
+    tracer, _ = _tracer()
+    parent = Span("broken", trace_api.SpanContext(trace_id, span_id))
+    child = tracer.start_span("child", parent=parent)
+    assert child.parent is None
+    assert child.context.is_valid() and child.context.trace_id != trace_id
+
+
+def test_sdk_parent_with_valid_ids_is_the_parent():
+    tracer, _ = _tracer()
+    sampled = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
+    parent = Span("parent", trace_api.SpanContext(0x1234, 0x5678, sampled))
+    child = tracer.start_span("child", parent=parent)
+    assert child.parent is parent and child.context.trace_id == 0x1234
+
+
+class _SpanWhoseContextFails(trace_api.Span):
+    def get_context(self):
+        raise RuntimeError("no context here")
+
+
+def test_parent_whose_get_context_raises_starts_a_new_trace_with_a_log(caplog):
+    tracer, exporter = _tracer()
+    with caplog.at_level(logging.ERROR):
+        child = tracer.start_span("child", parent=_SpanWhoseContextFails())
+    child.end()
+    assert child.parent is None and child.context.is_valid()
+    assert list(exporter.get_finished_spans()) == [child]
+    assert "get_context() of parent" in caplog.text and "no context here" in caplog.text
+
+
+def test_parent_of_another_type_starts_a_new_trace_with_a_warning(caplog):
+    tracer, _ = _tracer()
+    with caplog.at_level(logging.WARNING):
+        child = tracer.start_span("child", parent="not a span")
+    assert child.parent is None and child.context.is_valid()
+    assert "not a Span or SpanContext" in caplog.text
+
+
+# -- sampler attributes -------------------------------------------------------
+
+
+class _SamplerAdding(sampling.Sampler):
+    def __init__(self, attributes):
+        self.attributes = attributes
+
+    def should_sample(self, parent_context, trace_id, span_id, name, attributes=None, links=()):
+        return sampling.Decision(True, self.attributes)
+
+
+@pytest.mark.parametrize("sampler_attributes", [[("from.sampler", 1)], "text", 42])
+def test_sampler_attributes_that_are_not_a_mapping_are_dropped_and_the_spans_own_kept(
+    sampler_attributes, caplog
+):
+    tracer, _ = _tracer(sampler=_SamplerAdding(sampler_attributes))
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", attributes={"own": "yes"})
+    assert dict(span.attributes) == {"own": "yes"}
+    assert "Dropped sampler attributes" in caplog.text
+
+
+def test_sampler_attributes_join_the_spans_own_and_win_on_a_shared_key():
+    tracer, _ = _tracer(sampler=_SamplerAdding({"shared": "sampler", "from.sampler": 1}))
+    span = tracer.start_span("s", attributes={"shared": "span", "own": "yes"})
+    assert dict(span.attributes) == {"shared": "sampler", "own": "yes", "from.sampler": 1}
+    bare = tracer.start_span("bare")
+    assert dict(bare.attributes) == {"shared": "sampler", "from.sampler": 1}
+
+
+# -- use_span -----------------------------------------------------------------
+
+
+def test_use_span_ending_on_exit_records_the_exception_that_left_the_block():
+    tracer, exporter = _tracer()
+    span = tracer.start_span("s")
+    with pytest.raises(ValueError):
+        with tracer.use_span(span, end_on_exit=True):
+            raise ValueError("boom")
+    assert span.end_time is not None
+    assert span.status.canonical_code is StatusCanonicalCode.UNKNOWN
+    assert "boom" in span.status.description
+    assert len(exporter.get_finished_spans()) == 1
+
+
+def test_use_span_ending_on_exit_without_an_exception_ends_with_ok():
+    tracer, _ = _tracer()
+    span = tracer.start_span("s")
+    with tracer.use_span(span, end_on_exit=True) as used:
+        assert used is span and tracer.get_current_span() is span
+    assert span.end_time is not None
+    assert span.status.canonical_code is StatusCanonicalCode.OK
+
+
+def test_use_span_not_ending_on_exit_leaves_the_span_open_even_on_an_exception():
+    tracer, _ = _tracer()
+    span = tracer.start_span("s")
+    with pytest.raises(ValueError):
+        with tracer.use_span(span):
+            raise ValueError("boom")
+    assert span.end_time is None and tracer.get_current_span() is None

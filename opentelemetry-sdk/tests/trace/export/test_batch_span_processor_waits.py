@@ -1,0 +1,304 @@
+"""The batch processor's waits, retries, bounds and fork rules, checked on a fake clock.
+
+Every delay the processor asks for is recorded instead of measured: the
+worker's clock moves only when it waits, so a delay read in the wrong unit,
+a retry delay that does not double or a cap moved shows up as a wrong number,
+never as a slow or flaky test.
+"""
+
+import logging
+import os
+import threading
+import time
+import types
+
+import pytest
+
+from opentelemetry.sdk import _error_handler
+from opentelemetry.sdk.trace import Span, TracerSource
+from opentelemetry.sdk.trace.export import (
+    BatchExportSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
+from opentelemetry.sdk.trace.export import batch_span_processor
+from opentelemetry.trace import SpanContext
+
+WAIT = 10.0  # seconds: the bound on every real wait for another thread
+
+
+class FakeClock:
+    """A monotonic clock that moves only when the processor waits, by what it asked for."""
+
+    def __init__(self):
+        self.now = 1000.0
+        #: Every timeout the processor's worker passed to an event wait, in order.
+        self.event_waits = []
+        #: Every timeout a caller's wait on the processor (flush, shutdown) asked for.
+        self.caller_waits = []
+        #: Whether each of those waits ended because what it waited for happened.
+        self.caller_wait_results = []
+
+    def monotonic(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Processors made in the test read a :class:`FakeClock` and record their waits."""
+    fake = FakeClock()
+
+    class ClockedEvent(threading.Event):
+        def wait(self, timeout=None):
+            if timeout is None:
+                return super().wait(WAIT)
+            fake.event_waits.append(timeout)
+            # A short real pause keeps an idle worker from spinning the CPU.
+            if super().wait(0.001):
+                return True
+            fake.now += timeout
+            return self.is_set()
+
+    class RecordedCondition(threading.Condition):
+        def wait_for(self, predicate, timeout=None):
+            fake.caller_waits.append(timeout)
+            satisfied = super().wait_for(predicate, timeout)
+            fake.caller_wait_results.append(satisfied)
+            return satisfied
+
+    class RecordedThread(threading.Thread):
+        def join(self, timeout=None):
+            fake.caller_waits.append(timeout)
+            super().join(timeout)
+
+    fake_threading = types.SimpleNamespace(**vars(threading))
+    fake_threading.Event = ClockedEvent
+    fake_threading.Condition = RecordedCondition
+    fake_threading.Thread = RecordedThread
+    fake_time = types.SimpleNamespace(**vars(time))
+    fake_time.monotonic = fake.monotonic
+    monkeypatch.setattr(batch_span_processor, "threading", fake_threading)
+    monkeypatch.setattr(batch_span_processor, "time", fake_time)
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def fresh_error_reports(monkeypatch):
+    """Each test sees its own failures logged: the reports are rate-limited per message."""
+    monkeypatch.setattr(_error_handler, "_last_logged", {})
+
+
+class ScriptedExporter(SpanExporter):
+    """Answers from a script, then SUCCESS; notes how many clock waits preceded each call."""
+
+    def __init__(self, clock=None, results=(), gate=None):
+        self.clock = clock
+        self.results = list(results)
+        self.gate = gate
+        self.waits_before_call = []
+        self.exported = []
+        self.entered = threading.Event()
+
+    def export(self, spans):
+        if self.clock is not None:
+            self.waits_before_call.append(len(self.clock.event_waits))
+        self.entered.set()
+        if self.gate is not None:
+            self.gate.wait(WAIT)
+        result = self.results.pop(0) if self.results else SpanExportResult.SUCCESS
+        if result is SpanExportResult.SUCCESS:
+            self.exported.extend(spans)
+        return result
+
+    def shutdown(self):
+        """Nothing to release."""
+
+
+def _ended_span(number=1):
+    span = Span("span-{}".format(number), SpanContext(number, number))
+    span.start(start_time=1)
+    span.end(end_time=2)
+    return span
+
+
+def _wait_until(condition):
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+# -- the schedule delay ---------------------------------------------------
+
+
+@pytest.mark.parametrize("delay_millis, seconds", [(2500, 2.5), (1, 0.001)])
+def test_idle_worker_sleeps_the_schedule_delay_given_in_milliseconds(clock, delay_millis, seconds):
+    processor = BatchExportSpanProcessor(ScriptedExporter(), schedule_delay_millis=delay_millis)
+    try:
+        assert _wait_until(lambda: clock.event_waits)
+        assert clock.event_waits[0] == pytest.approx(seconds, rel=1e-6)
+    finally:
+        processor.shutdown()
+
+
+def test_partial_batch_goes_out_after_one_schedule_delay(clock):
+    exporter = ScriptedExporter(clock)
+    processor = BatchExportSpanProcessor(
+        exporter, schedule_delay_millis=3000, max_export_batch_size=10
+    )
+    try:
+        assert _wait_until(lambda: clock.event_waits)
+        started = clock.now
+        processor.on_end(_ended_span())
+        assert exporter.entered.wait(WAIT)
+        # Exported once the clock passed one delay, not before and not much after.
+        assert started + 3.0 <= clock.now <= started + 2 * 3.0
+    finally:
+        processor.shutdown()
+
+
+# -- retries --------------------------------------------------------------
+
+
+def test_retry_delay_doubles_from_a_tenth_of_a_second_up_to_five_seconds(clock):
+    failures = 9
+    exporter = ScriptedExporter(clock, results=[SpanExportResult.FAILED_RETRYABLE] * failures)
+    processor = BatchExportSpanProcessor(exporter, max_queue_size=4, max_export_batch_size=1)
+    try:
+        processor.on_end(_ended_span())
+        assert _wait_until(lambda: len(exporter.exported) == 1)
+        first, last = exporter.waits_before_call[0], exporter.waits_before_call[-1]
+        assert clock.event_waits[first:last] == [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 5.0, 5.0, 5.0]
+        assert processor.failed_exports == failures
+        assert processor.spans_exported == 1 and processor.spans_failed_export == 0
+    finally:
+        processor.shutdown()
+
+
+# -- how long callers wait ------------------------------------------------
+
+
+@pytest.mark.parametrize("timeout_millis, seconds", [(250, 0.25), (1, 0.001)])
+def test_force_flush_waits_its_timeout_given_in_milliseconds(clock, timeout_millis, seconds):
+    gate = threading.Event()
+    exporter = ScriptedExporter(gate=gate)
+    processor = BatchExportSpanProcessor(exporter)
+    try:
+        processor.on_end(_ended_span())
+        assert processor.force_flush(timeout_millis) is False
+        assert clock.caller_waits == [seconds]
+    finally:
+        gate.set()
+        processor.shutdown()
+
+
+def test_force_flush_with_a_negative_timeout_does_not_wait(clock):
+    gate = threading.Event()
+    processor = BatchExportSpanProcessor(ScriptedExporter(gate=gate))
+    try:
+        processor.on_end(_ended_span())
+        assert processor.force_flush(-5) is False
+        assert clock.caller_waits == [0]
+    finally:
+        gate.set()
+        processor.shutdown()
+
+
+def test_shutdown_waits_for_the_worker_export_timeout_given_in_milliseconds(clock):
+    processor = BatchExportSpanProcessor(ScriptedExporter(), export_timeout_millis=1500)
+    processor.shutdown()
+    assert clock.caller_waits == [1.5]
+
+
+def test_flush_after_shutdown_stops_waiting_once_the_worker_is_done(clock, caplog):
+    """A late ``on_end`` puts its span in the queue for a moment, then takes it back out.
+
+    A flush that counts the span in that moment can never see it exported:
+    the worker, done after its final drain, is what ends the flush's wait.
+    """
+    processor = BatchExportSpanProcessor(ScriptedExporter())
+    processor.shutdown()
+    processor._queue.append(_ended_span())  # the moment before the late span is taken back
+    with caplog.at_level(logging.WARNING):
+        assert processor.force_flush(200) is False
+    assert clock.caller_wait_results == [True]  # ended by the worker's state, not the timeout
+
+
+# -- the queue bound ------------------------------------------------------
+
+
+def test_batch_as_large_as_the_queue_is_accepted_and_one_larger_is_not():
+    processor = BatchExportSpanProcessor(
+        ScriptedExporter(), max_queue_size=8, max_export_batch_size=8
+    )
+    processor.shutdown()
+    assert processor.max_export_batch_size == processor.max_queue_size == 8
+    with pytest.raises(ValueError, match="must not exceed max_queue_size"):
+        BatchExportSpanProcessor(ScriptedExporter(), max_queue_size=8, max_export_batch_size=9)
+
+
+@pytest.mark.parametrize("option", ["schedule_delay_millis", "export_timeout_millis"])
+def test_one_millisecond_is_the_shortest_interval_accepted(option):
+    processor = BatchExportSpanProcessor(ScriptedExporter(), **{option: 1})
+    processor.shutdown()
+    with pytest.raises(ValueError, match=option):
+        BatchExportSpanProcessor(ScriptedExporter(), **{option: 0})
+
+
+def test_queue_holds_exactly_max_queue_size_spans_and_drops_the_next_with_a_log(caplog):
+    gate = threading.Event()
+    exporter = ScriptedExporter(gate=gate)
+    processor = BatchExportSpanProcessor(exporter, max_queue_size=3, max_export_batch_size=1)
+    try:
+        processor.on_end(_ended_span(1))
+        assert exporter.entered.wait(WAIT)  # the worker holds span 1, the queue is empty
+        with caplog.at_level(logging.WARNING):
+            for number in range(2, 5):
+                processor.on_end(_ended_span(number))
+            assert processor.spans_dropped_queue_full == 0
+            processor.on_end(_ended_span(5))
+            assert processor.spans_dropped_queue_full == 1
+            gate.set()
+            assert processor.force_flush(int(WAIT * 1000))
+        assert sorted(span.context.span_id for span in exporter.exported) == [1, 2, 3, 4]
+        assert "queue full, spans dropped" in caplog.text
+    finally:
+        gate.set()
+        processor.shutdown()
+
+
+# -- fork -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_processor_shut_down_before_a_fork_stays_shut_down_in_the_child():
+    exporter = ScriptedExporter()
+    processor = BatchExportSpanProcessor(exporter)
+    processor.shutdown()
+
+    pid = os.fork()
+    if pid == 0:  # the child: report through the exit code, skip pytest's teardown
+        code = 1
+        try:
+            logging.disable(logging.WARNING)
+            processor.on_end(_ended_span())
+            dropped = processor.spans_dropped_after_shutdown
+            alive = [t for t in threading.enumerate() if t.name == "BatchExportSpanProcessor"]
+            code = 0 if dropped == 1 and not alive and not exporter.exported else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_tracer_source_shutdown_reaches_the_batch_processor():
+    exporter = ScriptedExporter()
+    source = TracerSource(shutdown_on_exit=False)
+    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=600000)
+    source.add_span_processor(processor)
+    source.get_tracer(__name__).start_span("queued").end()
+    source.shutdown()
+    assert [span.name for span in exporter.exported] == ["queued"]
