@@ -20,6 +20,7 @@ from workload import (
     TRACEPARENT,
     TRACESTATE,
     NotBuiltYet,
+    METRIC_LABELS,
     check_encoded_batch,
     record_typical_batch,
 )
@@ -318,3 +319,79 @@ def setup_k_json():
     from opentelemetry.sdk.trace.export.otlp._json_encoding import encode_request
 
     return _encoding_scenario(encode_request, lambda span_id: b"%016x" % span_id)
+
+
+def _sdk_counter():
+    """An SDK counter, its label set, and ``total()``: the sum a collection reports."""
+    from opentelemetry.sdk import metrics as sdk_metrics
+
+    meter = sdk_metrics.Meter()
+    counter = meter.create_metric(
+        "requests", "served", "1", int, sdk_metrics.Counter, tuple(METRIC_LABELS), monotonic=True
+    )
+    label_set = meter.get_label_set(METRIC_LABELS)
+
+    def total():
+        meter.collect()
+        return sum(record.aggregator.checkpoint for record in meter.batcher.checkpoint_set())
+
+    return counter, label_set, total
+
+
+def _counting_check(add, total):
+    def check():
+        before = total()
+        add()
+        assert total() == before + 1
+
+    return check
+
+
+def setup_l_handle():
+    """``handle.add(1)``: a counter bound to its label set."""
+    counter, label_set, total = _sdk_counter()
+    handle = counter.get_handle(label_set)
+
+    def run(iterations):
+        add = handle.add
+        for _ in range(iterations):
+            add(1)
+
+    return run, _counting_check(lambda: handle.add(1), total)
+
+
+def setup_l_counter():
+    """``counter.add(1, label_set)``: the label set looked up at each add."""
+    counter, label_set, total = _sdk_counter()
+
+    def run(iterations):
+        add = counter.add
+        for _ in range(iterations):
+            add(1, label_set)
+
+    return run, _counting_check(lambda: counter.add(1, label_set), total)
+
+
+def setup_l_noop():
+    """``counter.add(1, label_set)`` on the API's default meter, no SDK."""
+    from opentelemetry import metrics
+
+    meter = metrics.meter()
+    counter = meter.create_metric("requests", "served", "1", int, metrics.Counter)
+    label_set = meter.get_label_set(METRIC_LABELS)
+
+    def run(iterations):
+        add = counter.add
+        for _ in range(iterations):
+            add(1, label_set)
+
+    def check():
+        assert type(meter) is metrics.DefaultMeter
+        assert counter.add(1, label_set) is None
+
+    return run, check
+
+
+def setup_l_noop_api():
+    """The same no-op add, compared with the reference API's own no-op (for information)."""
+    return setup_l_noop()

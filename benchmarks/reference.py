@@ -20,6 +20,7 @@ from workload import (
     TRACE_STATE,
     TRACEPARENT,
     TRACESTATE,
+    METRIC_LABELS,
     check_encoded_batch,
     record_typical_batch,
 )
@@ -285,5 +286,80 @@ def setup_k_protobuf():
     def check():
         body = encode_spans(spans).SerializeToString()
         check_encoded_batch(body, [span.context.span_id.to_bytes(8, "big") for span in spans])
+
+    return run, check
+
+
+def _sdk_counter():
+    """A reference SDK counter with a reader, and ``total()``: the sum the reader collects."""
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+    counter = provider.get_meter("benchmark").create_counter(
+        "requests", unit="1", description="served"
+    )
+
+    def total():
+        data = reader.get_metrics_data()
+        if data is None:  # nothing measured yet
+            return 0
+        return sum(
+            point.value
+            for resource_metrics in data.resource_metrics
+            for scope_metrics in resource_metrics.scope_metrics
+            for metric in scope_metrics.metrics
+            for point in metric.data.data_points
+        )
+
+    return counter, total
+
+
+def _counter_add_scenario():
+    """``Counter.add(1, attributes)``: the reference has no bound handles."""
+    counter, total = _sdk_counter()
+    attributes = dict(METRIC_LABELS)
+
+    def run(iterations):
+        add = counter.add
+        for _ in range(iterations):
+            add(1, attributes)
+
+    def check():
+        before = total()
+        counter.add(1, attributes)
+        assert total() == before + 1
+
+    return run, check
+
+
+def setup_l_handle():
+    return _counter_add_scenario()
+
+
+def setup_l_counter():
+    return _counter_add_scenario()
+
+
+def setup_l_noop():
+    """What the no-op add is compared with: the SDK's ``Counter.add(1, attributes)``."""
+    return _counter_add_scenario()
+
+
+def setup_l_noop_api():
+    """``Counter.add(1, attributes)`` on the API's meter with no SDK configured."""
+    from opentelemetry import metrics
+
+    counter = metrics.get_meter("benchmark").create_counter("requests")
+    attributes = dict(METRIC_LABELS)
+
+    def run(iterations):
+        add = counter.add
+        for _ in range(iterations):
+            add(1, attributes)
+
+    def check():
+        assert counter.add(1, attributes) is None
 
     return run, check

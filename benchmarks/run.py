@@ -108,12 +108,16 @@ SCENARIOS = [
     Scenario("j", "j. import opentelemetry.sdk.trace", "ms", 1, 1, 0.30, rounds=1),
     Scenario("k-protobuf", "k. OTLP encode, protobuf", "µs/span", 50, 3, None),
     Scenario("k-json", "k. OTLP encode, JSON", "µs/span", 50, 3, None, has_reference=False),
+    Scenario("l-handle", "l. SDK handle.add(1)", "ns/op", 200_000, 5_000, 0.25),
+    Scenario("l-counter", "l. SDK counter.add(1, label_set)", "ns/op", 200_000, 5_000, 0.25),
+    Scenario("l-noop", "l. no-op API counter.add vs SDK add", "ns/op", 200_000, 5_000, 0.10),
+    Scenario("l-noop-api", "l. no-op API counter.add vs no-op", "ns/op", 200_000, 5_000, None),
 ]
 SCENARIO_KEYS = [scenario.key for scenario in SCENARIOS]
 
 
 def select(names):
-    """The scenarios named (``i`` and ``k`` select both of their rows), in table order."""
+    """The scenarios named (``i``, ``k`` and ``l`` select all of their rows), in table order."""
     if not names:
         return list(SCENARIOS)
     unknown = set(names) - set(SCENARIO_KEYS) - {s.group for s in SCENARIOS}

@@ -72,3 +72,7 @@ def check_encoded_batch(body, span_ids):
     assert len(span_ids) == OTLP_BATCH_SIZE, len(span_ids)
     missing = [span_id for span_id in span_ids if span_id not in body]
     assert not missing, "{} spans missing from the request".format(len(missing))
+
+#: Scenario l: the labels of every counter update (one label, as an HTTP
+#: server's request counter has), the same on both sides.
+METRIC_LABELS = {"http.route": "/orders/{id}"}

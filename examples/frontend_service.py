@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--inventory", default=INVENTORY, help="the inventory service's URL")
     args = parser.parse_args()
     INVENTORY = args.inventory.rstrip("/")
-    configure_tracing("frontend")
+    configure_tracing("frontend", flush_on_sigterm=True)
     serve(TracingMiddleware(application), args.port)
 
 

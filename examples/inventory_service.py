@@ -50,7 +50,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8001, help="0 picks a free port")
     args = parser.parse_args()
-    configure_tracing("inventory")
+    configure_tracing("inventory", flush_on_sigterm=True)
     serve(TracingMiddleware(application), args.port)
 
 

@@ -110,11 +110,11 @@ def test_inject_writes_nothing_for_an_empty_context():
 
 
 def test_the_sdk_manager_can_use_the_baggage_format():
-    manager = DistributedContextManager(BaggageHTTPTextFormat())
+    manager = DistributedContextManager(http_text_format=BaggageHTTPTextFormat())
     assert isinstance(manager.http_text_format(), BaggageHTTPTextFormat)
 
 
 def test_a_manager_given_something_else_logs_and_keeps_correlation_context(caplog):
-    manager = DistributedContextManager("baggage")  # type: ignore[arg-type]
+    manager = DistributedContextManager(http_text_format="baggage")  # type: ignore[arg-type]
     assert type(manager.http_text_format()).__name__ == "CorrelationContextHTTPTextFormat"
     assert "Ignored http_text_format 'baggage'" in caplog.text

@@ -78,7 +78,7 @@ def test_b3_single_header_injection_writes_one_header():
 
 
 def test_the_global_format_can_carry_the_current_distributed_context():
-    manager = DistributedContextManager(BaggageHTTPTextFormat())
+    manager = DistributedContextManager(http_text_format=BaggageHTTPTextFormat())
     composite = CompositeHTTPTextFormat(
         [TraceContextHTTPTextFormat(), CurrentDistributedContextHTTPTextFormat(BaggageHTTPTextFormat(), manager)]
     )

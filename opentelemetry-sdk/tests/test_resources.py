@@ -71,7 +71,14 @@ def test_labels_that_are_not_a_mapping_are_dropped_with_a_warning(caplog):
     assert "not a mapping" in caplog.text
 
 
-@pytest.mark.parametrize("other", [None, {"a": "1"}], ids=repr)
+def test_merging_none_returns_this_resource_silently_as_in_v03(caplog):
+    resource = Resource({"a": "0"})
+    with caplog.at_level(logging.WARNING):
+        assert resource.merge(None) is resource
+    assert caplog.text == ""
+
+
+@pytest.mark.parametrize("other", [{"a": "1"}, "labels"], ids=repr)
 def test_merging_something_else_is_logged_and_returns_this_resource(caplog, other):
     resource = Resource({"a": "0"})
     with caplog.at_level(logging.WARNING):

@@ -9,6 +9,7 @@ import json
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -107,6 +108,8 @@ def test_one_trace_across_the_front_end_the_inventory_and_its_query(receiver):
     finally:
         inventory.stop()
     assert "Traceback" not in frontend.errors + inventory.errors, frontend.errors + inventory.errors
+    # flush_on_sigterm exported what was queued, then let SIGTERM end them as before.
+    assert frontend.process.returncode == inventory.process.returncode == -signal.SIGTERM
 
     by_id = {s["spanId"]: s for group in spans.values() for s in group}
     (front_server,) = [s for s in spans["frontend"] if s["kind"] == 2]  # SERVER

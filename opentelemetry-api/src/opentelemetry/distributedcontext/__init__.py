@@ -17,7 +17,7 @@ from typing import Callable, Optional, Type
 from ..util import loader
 from .distributed_context import DistributedContext
 from .distributed_context_manager import DistributedContextManager
-from .entry import Entry, EntryKey, EntryMetadata, EntryTTL, EntryValue
+from .entry import PRINTABLE, Entry, EntryKey, EntryMetadata, EntryTTL, EntryValue
 
 __all__ = [
     "DistributedContext",
@@ -27,6 +27,7 @@ __all__ = [
     "EntryMetadata",
     "EntryTTL",
     "EntryValue",
+    "PRINTABLE",
     "distributed_context_manager",
     "set_preferred_distributed_context_manager_implementation",
 ]

@@ -8,7 +8,10 @@ key is not empty.
 import enum
 import re
 
-__all__ = ["Entry", "EntryKey", "EntryMetadata", "EntryTTL", "EntryValue"]
+__all__ = ["Entry", "EntryKey", "EntryMetadata", "EntryTTL", "EntryValue", "PRINTABLE"]
+
+#: The characters keys and values may hold: printable ASCII, space to tilde.
+PRINTABLE = frozenset(chr(code) for code in range(0x20, 0x7F))
 
 _PRINTABLE_KEY = re.compile(r"[\x20-\x7e]{1,255}\Z")
 _PRINTABLE_VALUE = re.compile(r"[\x20-\x7e]{0,255}\Z")
@@ -62,9 +65,18 @@ class EntryTTL(enum.IntEnum):
 
 
 class EntryMetadata:
-    """Properties of an entry other than its key and value: its time to live."""
+    """Properties of an entry other than its key and value: its time to live.
+
+    ``entry_ttl`` is an :class:`EntryTTL` or, as in v0.3, the int
+    :attr:`NO_PROPAGATION` (0) or :attr:`UNLIMITED_PROPAGATION` (-1).
+    """
 
     __slots__ = ("entry_ttl",)
+
+    #: The entry stays in this process (v0.3's name for ``EntryTTL.NO_PROPAGATION``).
+    NO_PROPAGATION = EntryTTL.NO_PROPAGATION
+    #: The entry travels everywhere (v0.3's name for ``EntryTTL.UNLIMITED_PROPAGATION``).
+    UNLIMITED_PROPAGATION = EntryTTL.UNLIMITED_PROPAGATION
 
     def __init__(self, entry_ttl: EntryTTL) -> None:
         self.entry_ttl = entry_ttl

@@ -30,6 +30,7 @@ from .span_context import (
     format_span_id,
     format_trace_id,
 )
+from .status import Status as Status  # v0.3 offered it here too
 from .trace_state import TraceState
 from .tracer import DefaultTracer, DefaultTracerSource, Tracer, TracerSource
 

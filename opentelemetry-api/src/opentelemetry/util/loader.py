@@ -47,11 +47,33 @@ else:
         alias = globals()[name] = Callable[[Type[_T]], _T]
         return alias
 
-__all__ = ["ENV_PREFIX", "ImplementationFactory", "load_implementation"]
+__all__ = [
+    "ENV_PREFIX",
+    "ImplementationFactory",
+    "load_implementation",
+    "set_preferred_default_implementation",
+]
 
 logger = logging.getLogger(__name__)
 
 ENV_PREFIX = "OPENTELEMETRY_PYTHON_IMPLEMENTATION_"
+
+_DEFAULT_FACTORY: Optional[ImplementationFactory[Any]] = None
+
+
+def set_preferred_default_implementation(
+    implementation_factory: ImplementationFactory[Any],
+) -> None:
+    """Prefer ``implementation_factory`` for every API type without a factory of its own.
+
+    It is called with the API type (``TracerSource``, ...) and returns the
+    instance to use, like the type-specific preferences
+    (``trace.set_preferred_tracer_source_implementation``), which win over
+    it, as the environment variables win over both. It applies to the API
+    types not yet resolved: call it at start-up.
+    """
+    global _DEFAULT_FACTORY  # pylint: disable=global-statement
+    _DEFAULT_FACTORY = implementation_factory
 
 
 def _environment_choice(api_type: Type[_T]) -> Tuple[str, str]:
@@ -83,10 +105,13 @@ def load_implementation(
     """Return the instance of ``api_type`` the environment or program chose.
 
     ``default`` builds the no-op used when nothing is chosen or the choice
-    fails.
+    fails. Without ``preferred_factory`` the one given to
+    :func:`set_preferred_default_implementation` is used, if any.
     """
     variable, spec = _environment_choice(api_type)
     origin = "{}={}".format(variable, spec) if variable else "the preferred factory"
+    if preferred_factory is None:
+        preferred_factory = _DEFAULT_FACTORY
     try:
         factory = _import_factory(spec) if variable else preferred_factory
         if factory is None:

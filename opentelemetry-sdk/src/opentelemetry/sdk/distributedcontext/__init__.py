@@ -10,6 +10,8 @@ Select it at start-up::
     )
 """
 
+from opentelemetry.context import Context as Context  # v0.3 offered it here
+
 from .baggage_format import BaggageHTTPTextFormat
 from .correlation_context_format import CorrelationContextHTTPTextFormat
 from .current_context_format import CurrentDistributedContextHTTPTextFormat

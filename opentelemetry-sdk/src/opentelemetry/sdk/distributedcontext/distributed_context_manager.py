@@ -35,7 +35,11 @@ class DistributedContextManager(dctx_api.DistributedContextManager):
     see it in :data:`opentelemetry.context.Context`.
     """
 
-    def __init__(self, http_text_format: Optional[HTTPTextFormat] = None) -> None:
+    def __init__(
+        self, name: str = "", http_text_format: Optional[HTTPTextFormat] = None
+    ) -> None:
+        # ``name`` is v0.3's: it named the manager's runtime-context slot.
+        # One slot serves every manager here, so it is accepted and unused.
         self._slot = Context.register_slot(_SLOT_NAME)
         if http_text_format is not None and not isinstance(http_text_format, HTTPTextFormat):
             logger.warning(

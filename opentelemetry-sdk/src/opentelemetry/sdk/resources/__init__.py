@@ -15,6 +15,8 @@ import os
 import sys
 from collections.abc import Mapping
 
+from opentelemetry import resources as resources_api
+
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ def _clean_labels(labels: Any) -> Dict[str, str]:
     return cleaned
 
 
-class Resource:
+class Resource(resources_api.Resource):
     """An immutable set of string labels describing the telemetry's source.
 
     Labels map ``str`` to ``str``; other entries are logged and dropped.
@@ -94,17 +96,20 @@ class Resource:
         """A copy of the labels."""
         return self._labels.copy()
 
-    def merge(self, other: "Resource") -> "Resource":
+    def merge(self, other: Optional[resources_api.Resource]) -> "Resource":
         """A resource with this one's labels and those of ``other`` it lacks.
 
-        This resource wins on a shared key unless its value is empty. An
-        ``other`` that is not a resource is logged and this one returned.
+        This resource wins on a shared key unless its value is empty.
+        ``None`` merges nothing, as in v0.3; any other ``other`` that is not
+        a resource is logged and this one returned.
         """
-        if not isinstance(other, Resource):
+        if other is None:
+            return self
+        if not isinstance(other, resources_api.Resource):
             logger.warning("Cannot merge %r into a Resource: not a Resource", other)
             return self
         merged = self._labels.copy()
-        for key, value in other._labels.items():
+        for key, value in other.labels.items():
             if key not in merged or merged[key] == "":
                 merged[key] = value
         return Resource(merged)

@@ -16,6 +16,16 @@ builds what the ``OTEL_*`` variables describe (see
 :mod:`opentelemetry.sdk.trace.environment_setup`).
 """
 
+# Names v0.3 offered here, for code that imports them from this module;
+# they are documented where they are defined.
+from opentelemetry.context import Context as Context
+from opentelemetry.trace import SpanContext as SpanContext
+from opentelemetry.trace.status import Status as Status
+from opentelemetry.trace.status import StatusCanonicalCode as StatusCanonicalCode
+from opentelemetry.util import time_ns as time_ns
+
+from ..util import BoundedDict as BoundedDict
+from ..util import BoundedList as BoundedList
 from .environment_setup import (
     configure_tracing,
     configured_tracer_source,
@@ -23,7 +33,7 @@ from .environment_setup import (
 )
 from .ids import generate_span_id, generate_trace_id
 from .instrumentation import InstrumentationInfo
-from .limits import SpanLimits
+from .limits import MAX_NUM_ATTRIBUTES, MAX_NUM_EVENTS, MAX_NUM_LINKS, SpanLimits
 from .span import Span
 from .span_processor import MultiSpanProcessor, SpanProcessor
 from .tracer import Tracer
@@ -31,6 +41,9 @@ from .tracer_source import TracerSource
 
 __all__ = [
     "InstrumentationInfo",
+    "MAX_NUM_ATTRIBUTES",
+    "MAX_NUM_EVENTS",
+    "MAX_NUM_LINKS",
     "MultiSpanProcessor",
     "Span",
     "SpanLimits",

@@ -210,7 +210,7 @@ def install_propagators(configuration: Optional[Configuration] = None) -> None:
         return
     try:
         dctx_api.set_preferred_distributed_context_manager_implementation(
-            lambda api_type: DistributedContextManager(context_format)
+            lambda api_type: DistributedContextManager(http_text_format=context_format)
         )
     except RuntimeError:
         logger.warning(
@@ -244,7 +244,7 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
 
         if configuration.sdk_disabled:
             return dctx_api.DistributedContextManager()
-        return DistributedContextManager(_context_format(configuration))
+        return DistributedContextManager(http_text_format=_context_format(configuration))
     raise TypeError("opentelemetry.sdk has no implementation of {!r}".format(api_type))
 
 
@@ -255,6 +255,7 @@ def configure_tracing(
     resource: Optional[Resource] = None,
     span_limits: Optional[SpanLimits] = None,
     exporters: Optional[Sequence[SpanExporter]] = None,
+    flush_on_sigterm: bool = False,
 ) -> trace_api.TracerSource:
     """Trace this process as the environment says: the one call a program makes at start-up.
 
@@ -273,7 +274,10 @@ def configure_tracing(
     (``OTEL_SERVICE_NAME``, or ``service.name`` in ``OTEL_RESOURCE_ATTRIBUTES``),
     so operators can rename a deployment without a code change. The keywords
     replace what the environment would choose, as for
-    :func:`configured_tracer_source`.
+    :func:`configured_tracer_source`. With ``flush_on_sigterm`` the spans
+    still queued are exported when the process gets ``SIGTERM`` too
+    (:func:`~opentelemetry.sdk.trace.sigterm.flush_on_sigterm`; call this
+    from the main thread, after installing any ``SIGTERM`` handler of your own).
 
     Returns the tracer source in use: the new one, unless the process's
     source was already in use (a span started, or
@@ -307,6 +311,10 @@ def configure_tracing(
         return trace_api.tracer_source()
     if not configuration.sdk_disabled:
         install_propagators(configuration)
+        if flush_on_sigterm:
+            from . import sigterm  # here: only programs that ask pay for the import
+
+            sigterm.flush_on_sigterm(source)
     if not sys.flags.ignore_environment and any(
         os.environ.get(loader.ENV_PREFIX + suffix, "").strip()
         for suffix in ("TRACERSOURCE", "DEFAULT")

@@ -34,6 +34,12 @@ class InstrumentationInfo:
             return NotImplemented
         return (self._name, self._version) == (other._name, other._version)
 
+    def __lt__(self, other: Any) -> bool:
+        """Ordered by name, then version: a sorted list of tracers' libraries is stable."""
+        if not isinstance(other, InstrumentationInfo):
+            return NotImplemented
+        return (self._name, self._version) < (other._name, other._version)
+
     def __hash__(self) -> int:
         return hash((self._name, self._version))
 

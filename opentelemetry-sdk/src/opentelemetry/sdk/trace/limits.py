@@ -11,9 +11,16 @@ if TYPE_CHECKING:
 
     from ..configuration import Configuration
 
-__all__ = ["SpanLimits"]
+__all__ = ["MAX_NUM_ATTRIBUTES", "MAX_NUM_EVENTS", "MAX_NUM_LINKS", "SpanLimits"]
 
 logger = logging.getLogger(__name__)
+
+#: The default most attributes a span (and each of its events and links) keeps.
+MAX_NUM_ATTRIBUTES = 32
+#: The default most events a span keeps.
+MAX_NUM_EVENTS = 128
+#: The default most links a span keeps.
+MAX_NUM_LINKS = 32
 
 
 def _checked_limit(name: str, value: object, default: int) -> int:
@@ -42,14 +49,14 @@ class SpanLimits:
 
     def __init__(
         self,
-        max_attributes: int = 32,
-        max_events: int = 128,
-        max_links: int = 32,
+        max_attributes: int = MAX_NUM_ATTRIBUTES,
+        max_events: int = MAX_NUM_EVENTS,
+        max_links: int = MAX_NUM_LINKS,
         max_attribute_length: Optional[int] = None,
     ) -> None:
-        self.max_attributes = _checked_limit("max_attributes", max_attributes, 32)
-        self.max_events = _checked_limit("max_events", max_events, 128)
-        self.max_links = _checked_limit("max_links", max_links, 32)
+        self.max_attributes = _checked_limit("max_attributes", max_attributes, MAX_NUM_ATTRIBUTES)
+        self.max_events = _checked_limit("max_events", max_events, MAX_NUM_EVENTS)
+        self.max_links = _checked_limit("max_links", max_links, MAX_NUM_LINKS)
         self.max_attribute_length: Optional[int] = None
         if max_attribute_length is not None:
             self.max_attribute_length = _checked_limit(

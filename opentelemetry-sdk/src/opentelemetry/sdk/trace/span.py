@@ -28,7 +28,8 @@ from .attributes import (
     truncate_attribute_value,
 )
 from .instrumentation import InstrumentationInfo
-from .limits import SpanLimits
+from ..util import BoundedDict, BoundedList
+from .limits import MAX_NUM_ATTRIBUTES, MAX_NUM_EVENTS, MAX_NUM_LINKS, SpanLimits
 from .span_processor import MultiSpanProcessor, SpanProcessor
 
 # typing is imported for the type checker only: it is slow to import.
@@ -134,6 +135,12 @@ class Span(trace_api.Span):
         "_end_guard",
         "_scope",
     )
+
+    #: v0.3's shared empty containers, for code that compares with them or
+    #: reads their ``maxlen``; spans here keep their own leaner storage.
+    empty_attributes = BoundedDict(MAX_NUM_ATTRIBUTES)
+    empty_events = BoundedList(MAX_NUM_EVENTS)
+    empty_links = BoundedList(MAX_NUM_LINKS)
 
     def __init__(
         self,

@@ -21,6 +21,7 @@ from .._suppression import suppressing_var
 from .._timeouts import MAX_WAIT_MILLIS, checked_timeout_millis
 from ..span import Span
 from ..span_processor import SpanProcessor
+from ._shutdown_exports import shutdown_exports
 from .span_exporter import SpanExporter, SpanExportResult
 
 __all__ = ["BatchExportSpanProcessor"]
@@ -32,6 +33,7 @@ _sleep = time.sleep
 # A retryable export is tried again after this delay, doubling up to the cap.
 _FIRST_RETRY_DELAY_SECONDS = 0.1
 _MAX_RETRY_DELAY_SECONDS = 5.0
+_INF = float("inf")
 
 # Processors whose worker must be restarted in a forked child. A WeakSet, so
 # the fork hook (which can never be unregistered) keeps no processor alive.
@@ -56,8 +58,13 @@ def _positive_int(name: str, value: int) -> int:
 def _wait_millis(name: str, value: int) -> int:
     """A positive int of ms, capped (with a warning) at the longest wait ``threading`` accepts."""
     _positive_int(name, value)
+    return int(_capped_wait(name, value))
+
+
+def _capped_wait(name: str, value: float) -> float:
+    """``value``, or (with a warning) the longest wait ``threading`` accepts if it is longer."""
     if value > MAX_WAIT_MILLIS:
-        logger.warning("%s=%d is too large; using %d", name, value, MAX_WAIT_MILLIS)
+        logger.warning("%s=%r is too large; using %d", name, value, MAX_WAIT_MILLIS)
         return MAX_WAIT_MILLIS
     return value
 
@@ -110,12 +117,19 @@ class BatchExportSpanProcessor(SpanProcessor):
         self,
         span_exporter: SpanExporter,
         max_queue_size: int = 2048,
-        schedule_delay_millis: int = 5000,
+        schedule_delay_millis: float = 5000,
         max_export_batch_size: int = 512,
         export_timeout_millis: int = 30000,
     ) -> None:
         _positive_int("max_queue_size", max_queue_size)
-        schedule_delay_millis = _wait_millis("schedule_delay_millis", schedule_delay_millis)
+        if type(schedule_delay_millis) not in (int, float) or not 0 < schedule_delay_millis < _INF:
+            # A float, as v0.3 typed it, is fine: it only sets a wait.
+            raise ValueError(
+                "schedule_delay_millis must be a positive number, not {!r}".format(
+                    schedule_delay_millis
+                )
+            )
+        schedule_delay_millis = _capped_wait("schedule_delay_millis", schedule_delay_millis)
         _positive_int("max_export_batch_size", max_export_batch_size)
         export_timeout_millis = _wait_millis("export_timeout_millis", export_timeout_millis)
         if max_export_batch_size > max_queue_size:
@@ -269,8 +283,9 @@ class BatchExportSpanProcessor(SpanProcessor):
 
     def _drain_and_shut_exporter_down(self) -> None:
         """Export what is queued (once each, no retries), then shut the exporter down."""
-        while self._queue and not self._worker_done:
-            self._export_next_batch()
+        with shutdown_exports():  # a refused connection is final from now on
+            while self._queue and not self._worker_done:
+                self._export_next_batch()
         try:
             self.span_exporter.shutdown()
         except BaseException:  # the processor's shutdown must still complete
@@ -465,3 +480,56 @@ class BatchExportSpanProcessor(SpanProcessor):
 
     def __repr__(self) -> str:
         return "{}({!r})".format(type(self).__name__, self.span_exporter)
+
+    # -- v0.3's names ----------------------------------------------------
+    # v0.3 code and tests read these; each maps to the mechanism here.
+
+    def export(self) -> None:
+        """Export the spans queued now, through the worker, and return when done.
+
+        v0.3 exported one batch on the calling thread. Here the worker does
+        it (exporters are never called concurrently), all of what is queued,
+        and this waits at most ``export_timeout_millis``.
+        """
+        self.force_flush(self.export_timeout_millis)
+
+    def worker(self) -> None:
+        """The loop the processor's own thread runs; called from any other thread it does nothing.
+
+        A second loop would call the exporter concurrently; this logs a
+        warning instead.
+        """
+        if threading.current_thread() is not self._worker:
+            logger.warning("%r: worker() runs on the processor's own thread only", self)
+            return
+        self._run()
+
+    @property
+    def queue(self) -> Deque[Span]:
+        """The spans waiting for export, oldest first."""
+        return self._queue
+
+    @property
+    def worker_thread(self) -> threading.Thread:
+        """The thread that exports."""
+        return self._worker
+
+    @property
+    def condition(self) -> threading.Condition:
+        """The condition the processor announces exports and shutdown on."""
+        return self._settled
+
+    @property
+    def flush_condition(self) -> threading.Condition:
+        """The condition :meth:`force_flush` waits on (the same as :attr:`condition`)."""
+        return self._settled
+
+    @property
+    def done(self) -> bool:
+        """Whether shutdown has begun."""
+        return self._stopping
+
+    @property
+    def spans_list(self) -> List[Span]:
+        """The batch being exported now; empty between exports."""
+        return list(self._in_flight or ())

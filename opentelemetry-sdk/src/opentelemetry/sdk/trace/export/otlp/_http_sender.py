@@ -31,6 +31,7 @@ import urllib.parse
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 from ...._error_handler import report_exception, report_failure
+from .._shutdown_exports import exporting_at_shutdown
 from ..span_exporter import SpanExportResult
 
 __all__ = ["HTTPSender", "printable", "retry_after_seconds", "tls_context"]
@@ -310,6 +311,15 @@ class HTTPSender:
             except _TRANSIENT_ERRORS as error:
                 self._drop_connection()
                 last_failure = "{}: {}".format(type(error).__name__, error)
+                if isinstance(error, ConnectionRefusedError) and exporting_at_shutdown():
+                    # Nothing listens there, and at shutdown nobody waits for it to return.
+                    report_failure(
+                        logger,
+                        "Could not send spans to %s at shutdown: %s",
+                        self._url,
+                        printable(last_failure),
+                    )
+                    return SpanExportResult.FAILED_NOT_RETRYABLE, b""
                 if reused and attempt == 0 and isinstance(error, _STALE_CONNECTION_ERRORS):
                     # The server closed the idle connection: retry at once, on a new one.
                     wait = 0.0
