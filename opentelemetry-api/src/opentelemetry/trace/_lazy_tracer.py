@@ -8,14 +8,25 @@ choice, whatever the import order.
 
 from __future__ import annotations
 
-from .tracer import DefaultTracer, Tracer, TracerSource
+import logging
+
+from .span import SpanKind
+from .tracer import DefaultTracer, Tracer, TracerSource, _traced_function
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from types import TracebackType
+    from typing import Any, Callable, Optional, Sequence, Tuple, Type, TypeVar
+
+    from ..util import types
+    from .span import Link, Span
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = ["LazyTracer"]
+
+logger = logging.getLogger(__name__)
 
 #: The methods a resolved lazy tracer forwards straight to the real tracer.
 _FORWARDED = ("get_current_span", "start_span", "start_as_current_span", "use_span")
@@ -65,7 +76,10 @@ class LazyTracer(Tracer):
         return self._resolve().start_span(*args, **kwargs)
 
     def start_as_current_span(self, *args: Any, **kwargs: Any) -> Any:
-        return self._resolve().start_as_current_span(*args, **kwargs)
+        # Not resolved here: as a decorator, applied at import time, this
+        # must not fix the choice of implementation before the application
+        # makes it. The scope resolves when its block is entered.
+        return _DeferredCurrentSpan(self, args, kwargs)
 
     def use_span(self, *args: Any, **kwargs: Any) -> Any:
         return self._resolve().use_span(*args, **kwargs)
@@ -83,3 +97,53 @@ class LazyTracer(Tracer):
         if tracer is None:
             return "LazyTracer({!r}, {!r}, not resolved yet)".format(self._name, self._version)
         return "LazyTracer({!r}, {!r}, resolved to {!r})".format(self._name, self._version, tracer)
+
+
+def _decorator_arguments(
+    name: str,
+    parent: object = None,
+    kind: SpanKind = SpanKind.INTERNAL,
+    attributes: types.Attributes = None,
+    links: Sequence[Link] = (),
+) -> Tuple[str, SpanKind, types.Attributes, Sequence[Link]]:
+    """What a decorated function's spans are started with (the parent is each call's own)."""
+    return name, kind, attributes, links
+
+
+class _DeferredCurrentSpan:
+    """``start_as_current_span`` of a lazy tracer: resolves on entering, not when made."""
+
+    __slots__ = ("_lazy", "_args", "_kwargs", "_scope")
+
+    def __init__(self, lazy: Tracer, args: Tuple[Any, ...], kwargs: Any) -> None:
+        self._lazy = lazy
+        self._args = args
+        self._kwargs = kwargs
+
+    def __enter__(self) -> Span:
+        lazy = self._lazy
+        if type(lazy) is LazyTracer:
+            tracer = lazy.__dict__.get("_tracer") or lazy._resolve()
+        else:  # resolved to the no-op, which the instance became
+            tracer = lazy
+        self._scope = tracer.start_as_current_span(*self._args, **self._kwargs)
+        return self._scope.__enter__()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_val: Optional[BaseException],
+        exc_tb: Optional[TracebackType],
+    ) -> Any:
+        return self._scope.__exit__(exc_type, exc_val, exc_tb)
+
+    def __call__(self, func: _F) -> _F:
+        try:
+            name, kind, attributes, links = _decorator_arguments(*self._args, **self._kwargs)
+        except TypeError:  # arguments start_as_current_span does not take: never raise
+            logger.warning(
+                "start_as_current_span%r cannot decorate %r; left untraced", self._args, func,
+                exc_info=True,
+            )
+            return func
+        return _traced_function(self._lazy, name, kind, attributes, links, func)

@@ -135,6 +135,21 @@ class Span:
     def set_status(self, status: Status) -> None:
         """Set the span's outcome; ``OK`` if never set."""
 
+    def record_exception(
+        self,
+        exception: BaseException,
+        attributes: types.Attributes = None,
+        timestamp: Optional[int] = None,
+    ) -> None:
+        """Record a handled exception as an ``exception`` event.
+
+        The event carries ``exception.type``, ``exception.message`` and
+        ``exception.stacktrace`` (from the exception's own traceback), and
+        ``exception.escaped`` false; ``attributes`` are added and win on a
+        shared key. An exception that leaves a span's ``with`` block is
+        recorded by the SDK itself, with ``exception.escaped`` true.
+        """
+
     def __enter__(self) -> "Span":
         return self
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from .span import INVALID_SPAN, DefaultSpan, Link, Span, SpanKind
 from .span_context import INVALID_SPAN_CONTEXT, SpanContext
 
@@ -9,7 +11,9 @@ from .span_context import INVALID_SPAN_CONTEXT, SpanContext
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import types as _pytypes
-    from typing import ContextManager, Optional, Sequence, Type, Union
+    from typing import Any, Callable, ContextManager, Optional, Sequence, Type, TypeVar, Union
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
     from ..util import types
 
@@ -29,6 +33,47 @@ else:
         return alias
 
 __all__ = ["DefaultTracer", "DefaultTracerSource", "ParentSpan", "Tracer", "TracerSource"]
+
+logger = logging.getLogger(__name__)
+
+
+def _traced_function(
+    tracer: Tracer,
+    name: str,
+    kind: SpanKind,
+    attributes: types.Attributes,
+    links: Sequence[Link],
+    func: _F,
+) -> _F:
+    """``func`` wrapped to run each call in ``tracer.start_as_current_span(name, ...)``.
+
+    What a scope from ``start_as_current_span`` returns when used as a
+    decorator. A coroutine function gets an ``async`` wrapper, so the span
+    covers the awaited call. Something not callable is logged and returned
+    as is.
+    """
+    if not callable(func):
+        logger.warning("start_as_current_span(%r) decorated %r, which is not callable", name, func)
+        return func
+    # Imported here: decorating is rare, and both are slow to import.
+    import functools
+    import inspect
+
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def traced_coroutine(*args: Any, **kwargs: Any) -> Any:
+            with tracer.start_as_current_span(name, kind=kind, attributes=attributes, links=links):
+                return await func(*args, **kwargs)
+
+        return traced_coroutine  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        with tracer.start_as_current_span(name, kind=kind, attributes=attributes, links=links):
+            return func(*args, **kwargs)
+
+    return traced  # type: ignore[return-value]
 
 
 class Tracer:
@@ -73,7 +118,14 @@ class Tracer:
         """Start a span, current for the ``with`` block and ended after it.
 
         An exception leaving the block propagates unchanged; the SDK records
-        it in the span's status first.
+        it first, as an ``exception`` event and in the span's status.
+
+        Also a decorator, for functions and ``async`` functions: each call
+        runs in a new span with this name, kind, attributes and links, a
+        child of the span current at the call::
+
+            @tracer.start_as_current_span("load-order")
+            def load_order(order_id): ...
         """
         return _NOOP_SCOPE
 
@@ -93,6 +145,10 @@ class _NoopScope:
 
     def __enter__(self) -> Span:
         return INVALID_SPAN
+
+    def __call__(self, func: _F) -> _F:
+        """As a decorator of the no-op tracer: ``func`` itself, untouched."""
+        return func
 
     def __exit__(
         self,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from opentelemetry import trace as trace_api
 from opentelemetry.context import restore
 from opentelemetry.trace.status import Status, StatusCanonicalCode
+from opentelemetry.trace.tracer import _traced_function
 from opentelemetry.util import ns_to_iso_str, time_ns
 
 from .._error_handler import report_exception
@@ -35,10 +36,26 @@ from .span_processor import MultiSpanProcessor, SpanProcessor
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Deque, Dict, List, Optional, Sequence, Tuple, Type, Union
+    from typing import (
+        Any,
+        Callable,
+        Deque,
+        Dict,
+        List,
+        Optional,
+        Sequence,
+        Tuple,
+        Type,
+        TypeVar,
+        Union,
+    )
 
     from opentelemetry.trace.sampling import Sampler
     from opentelemetry.util import types
+
+    from .tracer import Tracer
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = ["Span"]
 
@@ -85,6 +102,34 @@ class _Reentry:
 
     def __init__(self, outer: Any) -> None:
         self.outer = outer
+
+
+def _exception_type(exception: BaseException) -> str:
+    """The exception's class, qualified by its module unless it is a builtin."""
+    cls = type(exception)
+    module: object = getattr(cls, "__module__", None)
+    if not isinstance(module, str) or not module or module == "builtins":
+        return cls.__qualname__
+    return module + "." + cls.__qualname__
+
+
+def _exception_message(exception: BaseException) -> str:
+    try:
+        return str(exception)
+    except Exception:  # a broken __str__ must not hide the original error
+        return "<unprintable {}>".format(type(exception).__name__)
+
+
+def _stacktrace(exception: BaseException) -> str:
+    """The exception's own traceback, as Python prints it (the chain included)."""
+    import traceback  # here: only a span that records an exception needs it
+
+    try:
+        return "".join(
+            traceback.format_exception(type(exception), exception, exception.__traceback__)
+        )
+    except Exception:  # a broken __str__ or traceback must not hide the original error
+        return _exception_type(exception) + ": " + _exception_message(exception)
 
 
 def _describe(exception: BaseException) -> str:
@@ -179,12 +224,11 @@ class Span(trace_api.Span):
             self._options = (sampler, trace_config, bool(set_status_on_exception))
         self._status: Optional[Status] = None
         self._end_guard: Optional[List[bool]] = None
-        # Set by Tracer.start_as_current_span: the context variable this span
-        # becomes current in on __enter__, then the token that undoes it.
-        # Or, entered again inside its own block, a _Reentry holding the token.
-        self._scope: "Union[None, contextvars.ContextVar[Any], contextvars.Token[Any], _Reentry]" = (
-            None
-        )
+        # Set by Tracer.start_as_current_span: the tracer, whose context
+        # variable this span becomes current in on __enter__ (or which a
+        # decorator starts spans with), then the token that undoes it. Or,
+        # entered again inside its own block, a _Reentry holding the token.
+        self._scope: "Union[None, Tracer, contextvars.Token[Any], _Reentry]" = None
         self._dropped_events = 0
         # Empty collections stay None until first used: most spans have no
         # events or links, and each empty container costs memory per span.
@@ -422,6 +466,41 @@ class Span(trace_api.Span):
             return
         self.name = name
 
+    def record_exception(
+        self,
+        exception: BaseException,
+        attributes: types.Attributes = None,
+        timestamp: Optional[int] = None,
+    ) -> None:
+        if not isinstance(exception, BaseException):
+            logger.warning("Ignored record_exception(%r): not an exception", exception)
+            return
+        self._add_exception_event(exception, False, attributes, timestamp)
+
+    def _add_exception_event(
+        self,
+        exception: BaseException,
+        escaped: bool,
+        attributes: types.Attributes = None,
+        timestamp: Optional[int] = None,
+    ) -> None:
+        """The ``exception`` event of the semantic conventions, for ``exception``."""
+        if self.end_time is not None:
+            self._ignore_after_end("record_exception")
+            return
+        event_attributes: Dict[str, types.AttributeValue] = {
+            "exception.type": _exception_type(exception),
+            "exception.message": _exception_message(exception),
+            "exception.stacktrace": _stacktrace(exception),
+            "exception.escaped": escaped,
+        }
+        if attributes:
+            if isinstance(attributes, Mapping):
+                event_attributes.update(attributes)
+            else:
+                logger.warning("Dropped exception event attributes %r: not a mapping", attributes)
+        self.add_event("exception", event_attributes, timestamp)
+
     def set_status(self, status: Status) -> None:
         if not is_instance(status, Status):
             logger.warning("Ignored status of type %s: not a Status", type(status).__name__)
@@ -490,13 +569,35 @@ class Span(trace_api.Span):
                 report_exception(logger, "%r failed in on_end", processor)
 
     def __enter__(self) -> "Span":
-        var = self._scope
-        if var is not None:
+        tracer = self._scope
+        if tracer is not None:
             try:
-                self._scope = var.set(self)  # type: ignore[union-attr]
+                self._scope = tracer._current_span_var.set(self)  # type: ignore[union-attr]
             except AttributeError:  # a token: entered again inside its own block
-                self._scope = _Reentry(var)
+                self._scope = _Reentry(tracer)
         return self
+
+    def __call__(self, func: _F) -> _F:
+        """``start_as_current_span(...)`` used as a decorator: ``func`` traced on each call.
+
+        Each call runs in a new span with this span's name, kind,
+        attributes and links, a child of the span current at the call. This
+        span, started when the decorator was applied, is dropped unended: no
+        exporter sees it (a processor saw its start). Only a span from
+        ``start_as_current_span`` not yet entered decorates; anything else
+        is logged and ``func`` returned untouched.
+        """
+        from .tracer import Tracer  # here: the tracer module imports this one
+
+        tracer = self._scope
+        if not isinstance(tracer, Tracer):
+            logger.warning(
+                "Span %r cannot decorate %r: only start_as_current_span(...) decorates", self.name, func
+            )
+            return func
+        self._scope = None
+        attributes = dict(self._attributes) if self._attributes else None
+        return _traced_function(tracer, self.name, self.kind, attributes, self.links, func)
 
     def __exit__(
         self,
@@ -519,13 +620,13 @@ class Span(trace_api.Span):
             self._end_after_exception(exc_val)
 
     def _end_after_exception(self, exc_val: BaseException) -> None:
-        """End the span; its status ``UNKNOWN`` with the exception unless set or turned off."""
-        if (
-            self._status is None
-            and self.end_time is None
-            and (self._options is None or self._options[2])
-        ):
-            self._status = Status(StatusCanonicalCode.UNKNOWN, _describe(exc_val))
+        """End the span, recording the exception that left its block."""
+        if self.end_time is None:
+            # The event is recorded whatever set_status_on_exception says:
+            # that flag is about the status, and the exception still escaped.
+            self._add_exception_event(exc_val, True)
+            if self._status is None and (self._options is None or self._options[2]):
+                self._status = Status(StatusCanonicalCode.UNKNOWN, _describe(exc_val))
         self.end()
 
     # -- text -----------------------------------------------------------

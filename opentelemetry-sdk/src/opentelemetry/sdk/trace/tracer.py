@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from opentelemetry import trace as trace_api
 from opentelemetry.context import restore
 from opentelemetry.trace import sampling
+from opentelemetry.trace.tracer import _traced_function
 
 from .._error_handler import report_exception, report_failure
 from ._span_contexts import checked_span_context
@@ -22,7 +23,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import contextvars
     import types as _pytypes
-    from typing import Any, ContextManager, Optional, Sequence, Type
+    from typing import Any, Callable, ContextManager, Optional, Sequence, Tuple, Type, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
     from opentelemetry.util import types
 
@@ -215,11 +218,14 @@ class Tracer(trace_api.Tracer):
     ) -> ContextManager[trace_api.Span]:
         span = self.start_span(name, parent, kind, attributes, links)
         if type(span) is Span:
-            # The span is its own scope: armed here, it becomes current on
-            # __enter__, which saves creating a scope object per span.
-            span._scope = self._current_span_var
+            # The span is its own scope: armed here with this tracer, it
+            # becomes current on __enter__ (or decorates, on __call__), which
+            # saves creating a scope object per span.
+            span._scope = self
             return span
-        return _CurrentSpanScope(span, self._current_span_var, True)
+        scope = _CurrentSpanScope(span, self._current_span_var, True)
+        scope._decorator = (self, name, kind, attributes, links)
+        return scope
 
     def use_span(
         self, span: trace_api.Span, end_on_exit: bool = False
@@ -239,7 +245,7 @@ class _CurrentSpanScope:
     span, and a generator-based manager costs several times as much.
     """
 
-    __slots__ = ("_span", "_var", "_token", "_end_on_exit")
+    __slots__ = ("_span", "_var", "_token", "_end_on_exit", "_decorator")
 
     def __init__(
         self,
@@ -250,6 +256,16 @@ class _CurrentSpanScope:
         self._span = span
         self._var = var
         self._end_on_exit = end_on_exit
+        # start_as_current_span's tracer and arguments, for use as a decorator.
+        self._decorator: Optional[Tuple[Any, ...]] = None
+
+    def __call__(self, func: _F) -> _F:
+        """As a decorator: ``func`` traced on each call (see ``Span.__call__``)."""
+        if self._decorator is None:
+            logger.warning("use_span() cannot decorate %r; left untraced", func)
+            return func
+        tracer, name, kind, attributes, links = self._decorator
+        return _traced_function(tracer, name, kind, attributes, links, func)
 
     def __enter__(self) -> trace_api.Span:
         if self._var is not None:
