@@ -19,6 +19,9 @@ from opentelemetry.sdk import _error_handler
 settings.register_profile(
     "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+# Fewer examples per property, for runs that repeat the tests thousands of
+# times (mutation testing: ``--hypothesis-profile=mutation``).
+settings.register_profile("mutation", settings.get_profile("suite"), max_examples=10)
 settings.load_profile("suite")
 
 
