@@ -239,3 +239,27 @@ def test_input_at_the_caps_is_read_a_bounded_number_of_times(pattern_work):
     context = extract([later_version_of_length(512)], [tracestate])
     assert len(context.trace_state) == 32
     assert pattern_work() <= 3 * (512 + len(tracestate))
+
+
+# -- getters of every shape -------------------------------------------------
+
+
+def test_getter_returning_bare_strings_gives_ids_and_trace_state():
+    headers = {"traceparent": VERSION_00, "tracestate": "a=1,b=2"}
+    context = FORMAT.extract(lambda carrier, name: carrier[name], headers)
+    assert (context.trace_id, context.span_id) == (TRACE_ID, SPAN_ID)
+    assert list(context.trace_state.items()) == [("a", "1"), ("b", "2")]
+
+
+@pytest.mark.parametrize("traceparent", [VERSION_00, " " + VERSION_00, later_version_of_length(80)])
+def test_tracestate_over_several_lines_is_combined_whatever_the_traceparent_path(traceparent):
+    context = extract((traceparent,), ("a=1", "b=2 ", " c=3"))
+    assert (context.trace_id, context.span_id) == (TRACE_ID, SPAN_ID)
+    assert list(context.trace_state.items()) == [("a", "1"), ("b", "2"), ("c", "3")]
+
+
+@pytest.mark.parametrize("tracestate", [["a=1"], ["a=1 "], ("a=1",), "a=1"])
+def test_one_tracestate_line_is_read_whatever_its_container(tracestate):
+    context = extract([VERSION_00], tracestate)
+    assert (context.trace_id, context.span_id) == (TRACE_ID, SPAN_ID)
+    assert dict(context.trace_state) == {"a": "1"}

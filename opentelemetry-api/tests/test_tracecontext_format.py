@@ -119,3 +119,11 @@ def test_inject_of_a_span_whose_get_context_fails_logs_and_returns(caplog):
 def test_header_names_are_class_constants():
     assert TraceContextHTTPTextFormat.TRACEPARENT_HEADER_NAME == "traceparent"
     assert TraceContextHTTPTextFormat.TRACESTATE_HEADER_NAME == "tracestate"
+
+
+def test_inject_with_no_current_span_writes_nothing_and_logs_nothing(caplog):
+    carrier = {}
+    with caplog.at_level(logging.DEBUG):
+        FORMAT.inject(None, dict.__setitem__, carrier)
+
+    assert carrier == {} and caplog.records == []

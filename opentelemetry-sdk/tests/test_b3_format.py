@@ -248,3 +248,12 @@ def test_extract_and_inject_work_through_the_class_as_in_v03():
     context = trace.SpanContext(int(TRACE_ID, 16), int(SPAN_ID, 16), trace.TraceOptions(1))
     B3Format.inject(trace.DefaultSpan(context), dict.__setitem__, carrier)
     assert B3Format.extract(lambda c, n: [c[n]] if n in c else [], carrier) == context
+
+
+def test_inject_with_no_current_span_writes_nothing_and_logs_nothing(caplog):
+    tracer = TracerSource(shutdown_on_exit=False).get_tracer(__name__)
+    carrier = {}
+    with caplog.at_level(logging.DEBUG):
+        B3Format.inject(tracer.get_current_span(), dict.__setitem__, carrier)
+
+    assert carrier == {} and caplog.records == []

@@ -118,3 +118,11 @@ def test_a_manager_given_something_else_logs_and_keeps_correlation_context(caplo
     manager = DistributedContextManager(http_text_format="baggage")  # type: ignore[arg-type]
     assert type(manager.http_text_format()).__name__ == "CorrelationContextHTTPTextFormat"
     assert "Ignored http_text_format 'baggage'" in caplog.text
+
+
+def test_inject_with_no_current_context_writes_nothing_and_logs_nothing(caplog):
+    carrier = {}
+    with caplog.at_level(logging.DEBUG):
+        FORMAT.inject(None, dict.__setitem__, carrier)
+
+    assert carrier == {} and caplog.records == []

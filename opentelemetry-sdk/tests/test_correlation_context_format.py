@@ -125,3 +125,15 @@ def test_inject_then_extract_round_trips(pairs):
 @given(st.lists(st.text(max_size=100), max_size=5))
 def test_extract_of_arbitrary_headers_never_raises(values):
     assert isinstance(extract(*values), DistributedContext)
+
+
+def test_inject_with_no_current_context_writes_nothing_and_logs_nothing(caplog):
+    from opentelemetry.sdk.distributedcontext import DistributedContextManager
+
+    manager = DistributedContextManager()
+    # The propagation guide's pattern, run outside any use_context block.
+    assert manager.get_current_context() is None
+    with caplog.at_level(logging.DEBUG):
+        assert inject(manager.get_current_context()) == {}
+
+    assert caplog.records == []

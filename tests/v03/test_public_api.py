@@ -28,17 +28,6 @@ _SHARED_REFERENCE = os.path.join(
     _HERE, "..", "..", "..", "..", "shared", "reference", "v0.3-public-api.md"
 )
 
-# Modules another piece of work builds (issue 14, metrics): their entries are
-# skipped, named, until it lands. Remove a module from this set when it does.
-_BUILT_ELSEWHERE = {
-    "opentelemetry.metrics",
-    "opentelemetry.sdk.metrics",
-    "opentelemetry.sdk.metrics.export",
-    "opentelemetry.sdk.metrics.export.aggregate",
-    "opentelemetry.sdk.metrics.export.batcher",
-    "opentelemetry.sdk.metrics.export.controller",
-}
-
 # -- reading the reference ----------------------------------------------------
 
 
@@ -111,6 +100,10 @@ class Param:
             head = parts[0]
             self.has_default = True
             self.default_text = " = ".join(parts[1:]).strip()
+        elif ":" not in text and "=" in text:  # unannotated, written name=default
+            head, _, default = text.partition("=")
+            self.has_default = True
+            self.default_text = default.strip()
         self.name = head.split(":")[0].strip()
         self.kind = "positional"
         if self.name == "*":
@@ -437,23 +430,11 @@ def check(entry):
     _check_call_shape(ref_params, ours, entry.id)
 
 
-def _param(entry):
-    built_elsewhere = entry.module in _BUILT_ELSEWHERE
-    marks = (
-        [pytest.mark.skip(reason="metrics: issue 14 builds {}".format(entry.module))]
-        if built_elsewhere
-        else []
-    )
-    return pytest.param(entry, id=entry.id, marks=marks)
-
-
 def test_the_reference_is_read_whole():
-    assert len(ENTRIES) > 400
-    checked = [entry for entry in ENTRIES if entry.module not in _BUILT_ELSEWHERE]
-    assert len(checked) == 354
+    assert len(ENTRIES) == 467
 
 
-@pytest.mark.parametrize("entry", [_param(entry) for entry in ENTRIES])
+@pytest.mark.parametrize("entry", [pytest.param(entry, id=entry.id) for entry in ENTRIES])
 def test_v03_entry_is_present_with_a_compatible_call_shape(entry):
     check(entry)
 

@@ -1,9 +1,14 @@
 """The one place where failures of processors and exporters are reported.
 
 A broken exporter fails on every span; logging each failure would flood the
-log and slow the application down. Each distinct message is logged the first
-time (with its traceback, for an exception), then at most once a minute with
-the number of repeats left out in between.
+log and slow the application down. Each message is logged the first time
+(with its traceback, for an exception), then at most once a minute with the
+number of repeats left out in between. A message is known by its logger and
+its template (``"%s rejected spans: %s"``), not by its formatted text, so
+failures that differ only in a count or in the server's words still count as
+repeats. The table of messages is bounded: past ``_MAX_MESSAGES`` templates
+(only possible with templates built at run time), the one logged longest ago
+is forgotten.
 """
 
 from __future__ import annotations
@@ -16,14 +21,16 @@ import time
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional
+    from typing import Any, Dict, List, Optional, Tuple
 
 __all__ = ["report_exception", "report_failure"]
 
 _INTERVAL_SECONDS = 60.0
+_MAX_MESSAGES = 256
 _lock = threading.Lock()
-# message -> [monotonic time last logged, repeats left out since]
-_last_logged: Dict[str, List[Any]] = {}
+# (logger name, template) -> [monotonic time last logged, repeats left out since],
+# in the order last logged: dicts keep insertion order.
+_last_logged: Dict[Tuple[str, str], List[Any]] = {}
 
 
 def _reinit_lock_in_child() -> None:
@@ -36,34 +43,39 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reinit_lock_in_child)
 
 
-def _text_to_log(message: str, args: "tuple[Any, ...]") -> Optional[str]:
+def _text_to_log(logger: logging.Logger, message: str, args: "tuple[Any, ...]") -> Optional[str]:
     """The formatted message if it is due to be logged now, else ``None``."""
+    key = (logger.name, message)
+    now = time.monotonic()
+    with _lock:
+        state = _last_logged.pop(key, None)
+        if state is not None and now - state[0] < _INTERVAL_SECONDS:
+            state[1] += 1
+            _last_logged[key] = state
+            return None
+        left_out = 0 if state is None else state[1]
+        if len(_last_logged) >= _MAX_MESSAGES:
+            del _last_logged[next(iter(_last_logged))]
+        _last_logged[key] = [now, 0]
+    # Formatted outside the lock: the arguments' __repr__ is code we do not own.
     try:
         text = message % args
     except Exception:  # a broken __repr__ in args must not hide the failure
         text = message
-    now = time.monotonic()
-    with _lock:
-        state = _last_logged.get(text)
-        if state is not None and now - state[0] < _INTERVAL_SECONDS:
-            state[1] += 1
-            return None
-        left_out = 0 if state is None else state[1]
-        _last_logged[text] = [now, 0]
     if left_out:
         text += " ({} more times since last logged)".format(left_out)
     return text
 
 
 def report_exception(logger: logging.Logger, message: str, *args: Any) -> None:
-    """Log the exception being handled, rate-limited per formatted message."""
-    text = _text_to_log(message, args)
+    """Log the exception being handled, rate-limited per logger and message template."""
+    text = _text_to_log(logger, message, args)
     if text is not None:
         logger.exception("%s", text)
 
 
 def report_failure(logger: logging.Logger, message: str, *args: Any) -> None:
     """Log a failure that is not an exception as a warning, rate-limited likewise."""
-    text = _text_to_log(message, args)
+    text = _text_to_log(logger, message, args)
     if text is not None:
         logger.warning("%s", text)

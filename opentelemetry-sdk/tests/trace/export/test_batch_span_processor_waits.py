@@ -143,22 +143,6 @@ def test_idle_worker_sleeps_the_schedule_delay_given_in_milliseconds(clock, dela
         processor.shutdown()
 
 
-def test_partial_batch_goes_out_after_one_schedule_delay(clock):
-    exporter = ScriptedExporter(clock)
-    processor = BatchExportSpanProcessor(
-        exporter, schedule_delay_millis=3000, max_export_batch_size=10
-    )
-    try:
-        assert _wait_until(lambda: clock.event_waits)
-        started = clock.now
-        processor.on_end(_ended_span())
-        assert exporter.entered.wait(WAIT)
-        # Exported once the clock passed one delay, not before and not much after.
-        assert started + 3.0 <= clock.now <= started + 2 * 3.0
-    finally:
-        processor.shutdown()
-
-
 # -- retries --------------------------------------------------------------
 
 

@@ -186,7 +186,12 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
 
     @classmethod
     def inject(cls, span: Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
-        """Write ``traceparent`` (and ``tracestate``) for ``span``; a class method, as in v0.3."""
+        """Write ``traceparent`` (and ``tracestate``) for ``span``; a class method, as in v0.3.
+
+        Writes nothing for ``None`` (no current span) or a span with an invalid context.
+        """
+        if span is None:
+            return
         try:
             context = span.get_context()
             if not context.is_valid():

@@ -102,6 +102,8 @@ class BaggageHTTPTextFormat(HTTPTextFormat):
     def inject(
         self, context: DistributedContext, set_in_carrier: Setter[_T], carrier: _T
     ) -> None:
+        if context is None:  # no current context (get_current_context()): nothing to send
+            return
         try:
             members: List[str] = []
             length = 0

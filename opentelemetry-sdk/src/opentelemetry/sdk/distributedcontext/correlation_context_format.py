@@ -49,7 +49,8 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
     Injection writes the entries with
     :attr:`~opentelemetry.distributedcontext.EntryTTL.UNLIMITED_PROPAGATION`,
     in order, skipping (with a warning) those that would break a limit, and
-    writes no header when none is left.
+    writes no header when none is left, or when the context is ``None`` (what
+    ``get_current_context()`` returns when there is none).
     """
 
     HEADER_NAME = "correlation-context"
@@ -84,6 +85,8 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
     def inject(
         self, context: DistributedContext, set_in_carrier: Setter[_T], carrier: _T
     ) -> None:
+        if context is None:  # no current context (get_current_context()): nothing to send
+            return
         try:
             pairs: List[str] = []
             length = 0

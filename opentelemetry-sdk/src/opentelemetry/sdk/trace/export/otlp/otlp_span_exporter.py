@@ -72,16 +72,20 @@ class OTLPSpanExporter(SpanExporter):
     An invalid argument or variable is logged as a warning and the next
     source is used; the constructor never raises for bad configuration.
 
-    Delivery. One connection is kept open and reused. Responses 429, 502, 503
+    Delivery. One connection is kept open and reused. ``timeout`` bounds the
+    whole export, however slowly the server answers. Responses 429, 502, 503
     and 504 and network errors are retried with exponential backoff and
-    jitter, or after the delay the server's ``Retry-After`` asks for, as long
+    jitter, or after the server's ``Retry-After`` when that is longer, as long
     as the retry starts within ``timeout``; then the export returns
-    ``FAILED_RETRYABLE``. Any other error response returns
-    ``FAILED_NOT_RETRYABLE`` at once and logs the server's message. A
+    ``FAILED_RETRYABLE``, and a ``Retry-After`` not yet over holds back the
+    exports that follow (five minutes at most). Any other error response
+    returns ``FAILED_NOT_RETRYABLE`` at once and logs the server's message. A
     response that accepts the request but rejects some spans (a partial
     success) returns ``SUCCESS`` and logs how many were rejected and why:
     resending them would fail the same way. Failures are logged as warnings,
-    each distinct message at most once a minute.
+    each message template at most once a minute, with the server's text
+    escaped; header values and endpoint credentials never appear in a log
+    line or in the ``repr``. See "Delivery and failures" in the OTLP guide.
 
     Mapping. Span kinds become OTLP kinds (INTERNAL=1 ... CONSUMER=5); the
     ``OK`` status becomes ``STATUS_CODE_OK``; any other canonical code becomes
