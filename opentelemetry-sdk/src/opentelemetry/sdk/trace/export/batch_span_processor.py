@@ -58,47 +58,58 @@ def _positive_int(name: str, value: int) -> int:
     return value
 
 
-def _settings_or_environment(
-    max_queue_size: Optional[int],
-    schedule_delay_millis: Optional[float],
-    max_export_batch_size: Optional[int],
-    export_timeout_millis: Optional[int],
-) -> Tuple[int, float, int, int]:
-    """The settings given, the ``OTEL_BSP_*`` variables for the others.
+class _EnvironmentDefault(int):
+    """A default argument that means "the ``OTEL_BSP_*`` variable, else this value".
 
-    The environment is read only when a setting is missing. A batch size
+    Equal to v0.3's literal default, so signatures read as before; told
+    apart from the same number passed explicitly by its type.
+    """
+
+    __slots__ = ()
+
+
+_DEFAULT_MAX_QUEUE_SIZE = _EnvironmentDefault(2048)
+_DEFAULT_SCHEDULE_DELAY_MILLIS = _EnvironmentDefault(5000)
+_DEFAULT_MAX_EXPORT_BATCH_SIZE = _EnvironmentDefault(512)
+_DEFAULT_EXPORT_TIMEOUT_MILLIS = _EnvironmentDefault(30000)
+
+
+def _settings_or_environment(
+    max_queue_size: int,
+    schedule_delay_millis: float,
+    max_export_batch_size: int,
+    export_timeout_millis: int,
+) -> Tuple[int, float, int, int]:
+    """The settings given, the ``OTEL_BSP_*`` variables for those left at their default.
+
+    The environment is read only when a setting was not given. A batch size
     taken from it that exceeds a queue size given in code is logged and
     lowered to it: only explicit arguments that contradict each other raise.
     """
-    if (
-        max_queue_size is not None
-        and schedule_delay_millis is not None
-        and max_export_batch_size is not None
-        and export_timeout_millis is not None
-    ):
-        return max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis
+    settings = (max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis)
+    if not any(type(setting) is _EnvironmentDefault for setting in settings):
+        return settings
     configuration = read_configuration()
-    batch_size = max_export_batch_size
-    if batch_size is None:
-        batch_size = configuration.bsp_max_export_batch_size
-        if type(max_queue_size) is int and 0 < max_queue_size < batch_size:
+    if type(max_export_batch_size) is _EnvironmentDefault:
+        max_export_batch_size = configuration.bsp_max_export_batch_size
+        if (
+            type(max_queue_size) is int
+            and 0 < max_queue_size < max_export_batch_size
+        ):
             logger.warning(
                 "OTEL_BSP_MAX_EXPORT_BATCH_SIZE %d exceeds max_queue_size=%d; using %d",
-                batch_size,
+                max_export_batch_size,
                 max_queue_size,
                 max_queue_size,
             )
-            batch_size = max_queue_size
-    return (
-        configuration.bsp_max_queue_size if max_queue_size is None else max_queue_size,
-        configuration.bsp_schedule_delay_millis
-        if schedule_delay_millis is None
-        else schedule_delay_millis,
-        batch_size,
-        configuration.bsp_export_timeout_millis
-        if export_timeout_millis is None
-        else export_timeout_millis,
-    )
+            max_export_batch_size = max_queue_size
+    if type(max_queue_size) is _EnvironmentDefault:
+        max_queue_size = configuration.bsp_max_queue_size
+    if type(schedule_delay_millis) is _EnvironmentDefault:
+        schedule_delay_millis = configuration.bsp_schedule_delay_millis
+    if type(export_timeout_millis) is _EnvironmentDefault:
+        export_timeout_millis = configuration.bsp_export_timeout_millis
+    return max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis
 
 
 class BatchExportSpanProcessor(SpanProcessor):
@@ -154,10 +165,10 @@ class BatchExportSpanProcessor(SpanProcessor):
     def __init__(
         self,
         span_exporter: SpanExporter,
-        max_queue_size: Optional[int] = None,
-        schedule_delay_millis: Optional[float] = None,
-        max_export_batch_size: Optional[int] = None,
-        export_timeout_millis: Optional[int] = None,
+        max_queue_size: int = _DEFAULT_MAX_QUEUE_SIZE,
+        schedule_delay_millis: float = _DEFAULT_SCHEDULE_DELAY_MILLIS,
+        max_export_batch_size: int = _DEFAULT_MAX_EXPORT_BATCH_SIZE,
+        export_timeout_millis: int = _DEFAULT_EXPORT_TIMEOUT_MILLIS,
     ) -> None:
         max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis = (
             _settings_or_environment(
