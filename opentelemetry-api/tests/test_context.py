@@ -2,6 +2,7 @@
 
 import asyncio
 import contextvars
+import logging
 import threading
 
 import pytest
@@ -124,10 +125,15 @@ def test_restore_undoes_a_set(context):
     assert context.value == "default"
 
 
-def test_restore_falls_back_to_the_old_value_when_the_context_changed(context):
+def test_restore_in_another_context_leaves_that_context_alone_and_logs(context, caplog):
+    caplog.set_level(logging.DEBUG, logger="opentelemetry.context.async_context")
     slot = context.register_slot("value", "default")
     slot.set("outer")
     token = slot.set("inner")
-    # The token belongs to this context; used inside a copy, reset() would raise.
+    # The token belongs to this context; the copy did not make the change,
+    # and "outer" is this context's value, stale over there.
     copy = contextvars.copy_context()
-    assert copy.run(lambda: (restore(token), context.value)[1]) == "outer"
+    copy.run(slot.set, "the copy's own")
+    assert copy.run(lambda: (restore(token), context.value)[1]) == "the copy's own"
+    assert "not restored" in caplog.text
+    assert context.value == "inner"

@@ -76,3 +76,24 @@ def test_status_defaults_to_ok_and_compares_by_value():
 def test_span_kind_values_are_the_v0_3_ones():
     assert [k.name for k in trace.SpanKind] == ["INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"]
     assert str(trace.SpanKind.INTERNAL) == "SpanKind.INTERNAL"
+
+
+@pytest.mark.parametrize("description", [42, b"bytes", ["a"], 1.5])
+def test_status_description_that_is_not_a_str_is_logged_and_made_one(caplog, description):
+    status = Status(StatusCanonicalCode.INTERNAL, description)
+    assert status.description == str(description)
+    assert type(status.description) is str
+    assert "not a str" in caplog.text
+
+
+def test_status_description_whose_str_raises_is_dropped():
+    class Unprintable:
+        def __str__(self):
+            raise RuntimeError("no")
+
+    assert Status(StatusCanonicalCode.INTERNAL, Unprintable()).description is None
+
+
+def test_status_code_that_is_not_a_canonical_code_becomes_unknown(caplog):
+    assert Status(13).canonical_code is StatusCanonicalCode.UNKNOWN
+    assert "not a StatusCanonicalCode" in caplog.text

@@ -2,8 +2,12 @@
 
 import enum
 import logging
+from collections.abc import Mapping
+from unittest.mock import Mock
 
 import pytest
+
+from opentelemetry import trace as trace_api
 
 
 
@@ -164,3 +168,113 @@ def test_exported_span_carries_the_attributes(tracer, exporter):
         span.set_attribute("b", 2.0)
     (exported,) = exporter.get_finished_spans()
     assert dict(exported.attributes) == {"a": "x", "b": 2.0}
+
+
+# -- values whose conversion or truth test raises ---------------------------
+
+
+class _LazyStr:
+    """A lazy proxy as Django and wrapt make them: claims to be a str, fails when used."""
+
+    @property
+    def __class__(self):
+        return str
+
+    def __str__(self):
+        raise RuntimeError("lazy value could not be evaluated")
+
+    __bool__ = __len__ = __iter__ = __repr__ = __str__
+
+
+class _BrokenLazy:
+    """A proxy whose evaluation fails even to say what class it is."""
+
+    @property
+    def __class__(self):
+        raise RuntimeError("lazy value could not be evaluated")
+
+
+class _RaisingInt(int):
+    def __int__(self):
+        raise ValueError("no int for you")
+
+    __index__ = __str__ = __repr__ = __int__
+
+
+class _ArrayLike:
+    """numpy/pandas style: iterable, but bool() refuses to guess."""
+
+    def __bool__(self):
+        raise ValueError("The truth value of an array is ambiguous")
+
+    __len__ = __bool__
+
+    def __iter__(self):
+        return iter([1, 2])
+
+    def items(self):
+        return [("a", 1)]
+
+
+class _RaisingMapping(Mapping):
+    def __getitem__(self, key):
+        raise RuntimeError("gone")
+
+    def __iter__(self):
+        raise RuntimeError("gone")
+
+    def __len__(self):
+        raise RuntimeError("gone")
+
+
+# Factories, not values: pytest itself would trip over them as parameters.
+_UNUSABLE = {
+    "lazy str": _LazyStr,
+    "broken lazy": _BrokenLazy,
+    "Mock(spec=int)": lambda: Mock(spec=int),
+    "Mock(spec=str)": lambda: Mock(spec=str),
+    "array-like": _ArrayLike,
+    "raising mapping": _RaisingMapping,
+    "list of lazy str": lambda: [_LazyStr()],
+    "tuple with a Mock": lambda: (Mock(spec=float), 2.0),
+}
+_HOSTILE = dict(
+    _UNUSABLE,
+    **{"int with raising __int__": lambda: _RaisingInt(5), "tuple of it": lambda: (_RaisingInt(1), 2)}
+)
+
+
+@pytest.mark.parametrize("kind", sorted(_UNUSABLE))
+def test_values_whose_conversion_raises_are_dropped_with_a_warning(tracer, exporter, caplog, kind):
+    value = _UNUSABLE[kind]()
+    span = tracer.start_span("s", attributes={"given": value, "kept": 1})
+    span.set_attribute("set", value)
+    span.set_attribute(value, "as a key")
+    span.add_event("event", {"given": value})
+    span.end()
+    (exported,) = exporter.get_finished_spans()
+    assert dict(exported.attributes) == {"kept": 1}
+    assert dict(exported.events[0].attributes) == {}
+    assert "Dropped attribute" in caplog.text
+
+
+@pytest.mark.parametrize("kind", sorted(_HOSTILE))
+def test_attributes_links_and_names_whose_reading_raises_never_raise(tracer, exporter, kind):
+    value = _HOSTILE[kind]()
+    span = tracer.start_span(value, attributes=value, links=value)
+    span.update_name(value)
+    span.add_event(value, value)
+    span.add_lazy_event(value)
+    span.set_status(value)
+    span.end()
+    linked = tracer.start_span(
+        "linked", links=[trace_api.Link(trace_api.SpanContext(1, 2), value), value]
+    )
+    linked.end()
+    assert len(exporter.get_finished_spans()) == 2
+
+
+def test_int_subclass_with_a_raising_int_is_stored_as_its_int_value(tracer):
+    span = tracer.start_span("s")
+    span.set_attribute("n", _RaisingInt(7))
+    assert span.attributes["n"] == 7 and type(span.attributes["n"]) is int

@@ -136,3 +136,56 @@ def test_a_version_that_is_not_a_str_is_logged_and_left_empty(caplog):
         tracer = source.get_tracer("lib", 1.0)
     assert tracer.start_span("s").instrumentation_info == InstrumentationInfo("lib", "")
     assert "not a str" in caplog.text
+
+
+class _LazyStr:
+    @property
+    def __class__(self):
+        return str
+
+    def __str__(self):
+        raise RuntimeError("lazy value could not be evaluated")
+
+    __bool__ = __len__ = __repr__ = __str__
+
+
+class _NoBool:
+    """numpy/pandas style: bool() refuses to guess."""
+
+    def __bool__(self):
+        raise ValueError("ambiguous")
+
+    __len__ = __bool__
+
+
+_HOSTILE_LABELS = {
+    "lazy value": lambda: {"service.name": _LazyStr()},
+    "lazy key": lambda: {_LazyStr(): "x"},
+    "raising bool": _NoBool,
+    "lazy labels": _LazyStr,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_HOSTILE_LABELS))
+def test_labels_whose_conversion_raises_are_dropped_with_a_warning(caplog, kind):
+    labels = _HOSTILE_LABELS[kind]()
+    assert Resource(labels).labels == {}
+    assert Resource.create(labels) == Resource.create_empty()
+    assert caplog.records
+
+
+def test_a_plain_dict_given_as_the_resource_becomes_a_resource(caplog):
+    source, exporter = _source(resource={"service.name": "shop"})
+    source.get_tracer("t").start_span("s").end()
+    (span,) = exporter.get_finished_spans()
+    assert isinstance(span.resource, Resource)
+    assert span.resource.labels["service.name"] == "shop"
+    assert "not a Resource" in caplog.text
+
+
+def test_a_resource_of_another_type_is_logged_and_none_used(caplog):
+    source, exporter = _source(resource=["service.name", "shop"])
+    source.get_tracer("t").start_span("s").end()
+    assert exporter.get_finished_spans()[0].resource == source.resource
+    assert "shop" not in source.resource.labels.values()
+    assert "not a Resource" in caplog.text

@@ -7,6 +7,10 @@ import threading
 import pytest
 
 from opentelemetry import trace as trace_api
+from opentelemetry.sdk.trace import TracerSource
+from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
+from opentelemetry.trace import sampling
+from opentelemetry.trace.status import StatusCanonicalCode
 
 
 def test_no_current_span_is_none(tracer):
@@ -237,3 +241,103 @@ def test_attributes_that_are_not_a_mapping_are_logged_and_dropped(tracer, caplog
         span = tracer.start_span("s", attributes=[("k", "v")])
     assert dict(span.attributes) == {}
     assert "not a mapping" in caplog.text
+
+
+# -- re-entering the span of start_as_current_span -------------------------
+
+
+def test_span_of_start_as_current_span_may_be_entered_again_inside_its_block(tracer, exporter):
+    with tracer.start_as_current_span("outer") as span:
+        with span:  # v0.3 spans are context managers: this ends it on exit
+            assert tracer.get_current_span() is span
+        assert tracer.get_current_span() is span
+    assert tracer.get_current_span() is None
+    assert [s.name for s in exporter.get_finished_spans()] == ["outer"]
+
+
+def test_use_span_ending_an_unentered_current_span_keeps_the_applications_exception(
+    tracer, exporter
+):
+    span = tracer.start_as_current_span("handed-over")
+    with pytest.raises(ValueError, match="the application's"):
+        with tracer.use_span(span, end_on_exit=True):
+            raise ValueError("the application's")
+    (ended,) = exporter.get_finished_spans()
+    assert ended.name == "handed-over"
+    assert ended.status.canonical_code is StatusCanonicalCode.UNKNOWN
+    assert tracer.get_current_span() is None
+
+
+def test_use_span_ending_the_span_of_the_enclosing_block_leaves_it_current(tracer, exporter):
+    with tracer.start_as_current_span("outer") as span:
+        with pytest.raises(KeyError):
+            with tracer.use_span(span, end_on_exit=True):
+                raise KeyError("x")
+        assert tracer.get_current_span() is span
+    assert tracer.get_current_span() is None
+    assert [s.name for s in exporter.get_finished_spans()] == ["outer"]
+
+
+# -- span contexts the application builds -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "trace_id, span_id",
+    [("0" * 31 + "1", 1), (1, "1"), (2**128, 1), (1, 2**64), (-1, 1), (1.0, 1)],
+)
+def test_parent_context_with_unusable_ids_is_logged_and_starts_a_new_trace(
+    tracer, exporter, caplog, trace_id, span_id
+):
+    parent = trace_api.SpanContext(trace_id, span_id, trace_api.TraceOptions(1))
+    tracer.start_span("child", parent=parent).end()
+    (span,) = exporter.get_finished_spans()
+    assert span.parent is None
+    assert type(span.context.trace_id) is int and 0 < span.context.trace_id < 2**128
+    assert "trace id" in caplog.text
+
+
+def test_parent_context_with_a_str_trace_state_is_repaired(tracer, exporter, caplog):
+    parent = trace_api.SpanContext(
+        0xABC, 0xDEF, trace_api.TraceOptions(1), trace_state="vendor=value"
+    )
+    tracer.start_span("child", parent=parent).end()
+    (span,) = exporter.get_finished_spans()
+    assert isinstance(span.context.trace_state, trace_api.TraceState)
+    assert dict(span.context.trace_state) == {"vendor": "value"}
+    assert isinstance(span.parent.trace_state, trace_api.TraceState)
+    assert span.parent.span_id == 0xDEF
+    assert "trace_state" in caplog.text
+
+
+def test_link_with_unusable_ids_is_dropped_and_a_str_trace_state_repaired(
+    tracer, exporter, caplog
+):
+    links = [
+        trace_api.Link(trace_api.SpanContext("1", 2)),
+        trace_api.Link(trace_api.SpanContext(1, 2, trace_state="k=v"), {"a": 1}),
+    ]
+    tracer.start_span("linked", links=links).end()
+    (span,) = exporter.get_finished_spans()
+    (link,) = span.links
+    assert dict(link.context.trace_state) == {"k": "v"}
+    assert dict(link.attributes) == {"a": 1}
+
+
+# -- samplers that do not return a Decision ---------------------------------
+
+
+@pytest.mark.parametrize("answer, sampled", [(True, True), (False, False), (None, False), (1, False)])
+def test_sampler_returning_something_else_than_a_decision_is_logged(
+    exporter, caplog, answer, sampled
+):
+    class Answering(sampling.Sampler):
+        def should_sample(self, *args, **kwargs):
+            return answer
+
+    source = TracerSource(sampler=Answering(), shutdown_on_exit=False)
+    source.add_span_processor(SimpleExportSpanProcessor(exporter))
+    span = source.get_tracer("t").start_span("s")
+    span.end()
+    assert span.is_recording_events() is sampled
+    assert len(exporter.get_finished_spans()) == int(sampled)
+    assert "not a Decision" in caplog.text

@@ -105,6 +105,66 @@ def test_bad_module_names_get_the_error_name(name):
     assert tracer.instrumentation_info.name == "ERROR:MISSING MODULE NAME"
 
 
+# -- configuration checked where it is given ---------------------------------
+
+
+def _exporting_source(**kwargs):
+    from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    source = TracerSource(shutdown_on_exit=False, **kwargs)
+    source.add_span_processor(SimpleExportSpanProcessor(exporter))
+    return source, exporter
+
+
+def test_span_limits_given_as_a_dict_become_span_limits(caplog):
+    source, exporter = _exporting_source(span_limits={"max_attributes": 1})
+    span = source.get_tracer("t").start_span("s", attributes={"a": 1, "b": 2})
+    span.end()
+    assert dict(exporter.get_finished_spans()[0].attributes) == {"b": 2}
+    assert "not SpanLimits" in caplog.text
+
+
+@pytest.mark.parametrize("span_limits", [{"max_spans": 3}, 32, "32"])
+def test_span_limits_of_another_kind_are_logged_and_the_defaults_used(caplog, span_limits):
+    source, exporter = _exporting_source(span_limits=span_limits)
+    source.get_tracer("t").start_span("s", attributes={"a": 1}).end()
+    assert dict(exporter.get_finished_spans()[0].attributes) == {"a": 1}
+    assert source.span_limits.max_attributes == 32
+    assert "not SpanLimits" in caplog.text
+
+
+
+
+
+# -- force_flush timeouts ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [float("inf"), float("nan"), None, "5000", 10**400, -5, True],
+    ids=["inf", "nan", "None", "str", "10**400", "negative", "bool"],
+)
+def test_force_flush_with_a_bad_timeout_flushes_and_logs(caplog, timeout):
+    from opentelemetry.sdk.trace.export import BatchExportSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    source = TracerSource(shutdown_on_exit=False)
+    source.add_span_processor(BatchExportSpanProcessor(exporter, schedule_delay_millis=60000))
+    source.get_tracer("t").start_span("s").end()
+
+    flushed = source.force_flush(timeout)
+
+    assert flushed in (True, False)
+    if timeout != -5:  # 0 ms may be too short; every other value waits
+        assert flushed is True
+        assert len(exporter.get_finished_spans()) == 1
+    assert "force_flush timeout" in caplog.text
+    source.shutdown()
+
+
 def test_library_tracer_taken_before_the_sdk_is_chosen_records(monkeypatch):
     # The import order of issue 16: a library takes its tracer at import
     # time, the application chooses the SDK afterwards.

@@ -162,6 +162,49 @@ def test_server_trickling_its_answer_cannot_stretch_the_export_past_its_timeout(
     assert server.bytes_trickled < 30
 
 
+@pytest.fixture
+def unanswered_address():
+    """A local address whose connections hang: its listener's backlog is full."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=0)
+    address = listener.getsockname()
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(address)
+        fillers.append(filler)
+    yield address
+    for filler in fillers:
+        filler.close()
+    listener.close()
+
+
+def test_host_with_several_addresses_shares_one_deadline_between_them(
+    unanswered_address, monkeypatch
+):
+    second = socket.create_server(("127.0.0.1", 0))
+
+    def two_addresses(host, port, *args, **kwargs):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", unanswered_address),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", second.getsockname()),
+        ]
+
+    monkeypatch.setattr(_http_sender.socket, "getaddrinfo", two_addresses)
+    exporter = OTLPSpanExporter("http://collector.invalid:4318", timeout=0.5)
+
+    try:
+        assert exporter.export(make_spans()) is SpanExportResult.FAILED_RETRYABLE
+        exporter.shutdown()
+        # The first address used up the timeout: connecting to the second, as
+        # socket.create_connection does with a fresh timeout, would overrun it.
+        second.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            second.accept()
+    finally:
+        second.close()
+
+
 # -- 12: malformed responses never raise, and a 200 is a success -----------
 
 
@@ -411,6 +454,37 @@ def test_timeout_too_long_to_wait_for_falls_back_to_the_default(receiver, caplog
 
     assert "Ignored OTLP timeout" in caplog.text
     assert resolve_settings({}, timeout=timeout).timeout == 10.0
+
+
+class _RaisingComparison:
+    def __eq__(self, other):
+        raise RuntimeError("no comparison")
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "_RaisingComparison()"
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"timeout": 10**400},
+        {"timeout": -(10**400)},
+        {"compression": _RaisingComparison()},
+        {"encoding": _RaisingComparison()},
+    ],
+)
+def test_constructor_never_raises_for_arguments_that_break_conversion_or_comparison(
+    receiver, caplog, arguments
+):
+    with caplog.at_level(logging.WARNING):
+        exporter = OTLPSpanExporter(receiver.endpoint, **arguments)
+
+    assert exporter.export(make_spans()) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    assert "Ignored OTLP" in caplog.text
 
 
 @pytest.mark.parametrize("value", ["\u00b2", "\u0663", "9" * 5000, "3600001"])

@@ -45,3 +45,40 @@ def test_concurrent_tasks_each_see_their_own_current_span():
         assert row.parent is query
         assert row.context.trace_id == server.context.trace_id
     assert source.get_current_span() is None
+
+
+def test_async_generator_finished_in_another_task_leaves_that_tasks_span_current():
+    exporter = InMemorySpanExporter()
+    source = TracerSource(shutdown_on_exit=False)
+    tracer = source.get_tracer(__name__)
+    seen = {}
+
+    async def rows():
+        with tracer.start_as_current_span("rows"):
+            yield 1
+            yield 2
+
+    async def first_request(stream):
+        with tracer.start_as_current_span("request-1"):
+            await stream.__anext__()  # "rows" is entered in this task's context
+
+    async def second_request(stream):
+        with tracer.start_as_current_span("request-2") as request:
+            await stream.__anext__()
+            await stream.aclose()  # "rows" is left in this task's context
+            seen["current"] = source.get_current_span()
+            with tracer.start_as_current_span("query") as query:
+                seen["query trace"] = query.context.trace_id
+            seen["request trace"] = request.context.trace_id
+            seen["request"] = request
+
+    async def main():
+        stream = rows()
+        await asyncio.create_task(first_request(stream))
+        await asyncio.create_task(second_request(stream))
+
+    asyncio.run(main())
+    exporter.shutdown()
+
+    assert seen["current"] is seen["request"]
+    assert seen["query trace"] == seen["request trace"]

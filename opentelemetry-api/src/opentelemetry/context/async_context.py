@@ -24,20 +24,32 @@ __all__ = ["AsyncRuntimeContext", "restore"]
 
 logger = logging.getLogger(__name__)
 
+# Whether restore() has warned yet: once per process, then debug messages.
+_warned_foreign_restore = False
+
 
 def restore(token: contextvars.Token[Any]) -> None:
     """Undo the slot ``set`` that returned ``token``, restoring the value before it.
 
-    A ``with`` block left in another context than it was entered (e.g. a
-    generator resumed elsewhere) cannot use the token; the value before is
-    then set directly, so the block still never leaves its value behind.
+    A ``with`` block left in another context than it was entered (an
+    asynchronous generator started in one task and finished in another, a
+    callback run elsewhere) cannot use its token. That context did not make
+    the change, and the value from before the block belongs to the context
+    that did: writing it here would make another request's span current.
+    The context is left alone, and the first such case in the process is
+    logged as a warning (later ones at debug level).
     """
+    global _warned_foreign_restore  # pylint: disable=global-statement
     try:
         token.var.reset(token)
     except (ValueError, RuntimeError):
-        old_value = token.old_value
-        token.var.set(None if old_value is contextvars.Token.MISSING else old_value)
-        logger.debug("%s restored by value: the context changed", token.var.name, exc_info=True)
+        log = logger.debug if _warned_foreign_restore else logger.warning
+        _warned_foreign_restore = True
+        log(
+            "%s not restored: the with block ends in another context than it began "
+            "(e.g. an async generator finished in another task); that context is left as it is",
+            token.var.name,
+        )
 
 
 class _Slot(BaseRuntimeContext.Slot):

@@ -12,7 +12,6 @@ environment variable
 :mod:`opentelemetry.util.loader`).
 """
 
-import threading
 from typing import Callable, Optional, Type
 
 from ..util import loader
@@ -40,20 +39,31 @@ DistributedContextManagerFactory = Callable[
 
 _MANAGER: Optional[DistributedContextManager] = None
 _MANAGER_FACTORY: Optional[DistributedContextManagerFactory] = None
-_LOCK = threading.Lock()
+_LOAD_ONCE = loader._LoadOnce()
+
+
+def _loaded_manager() -> Optional[DistributedContextManager]:
+    return _MANAGER
+
+
+def _load_manager() -> DistributedContextManager:
+    global _MANAGER  # pylint: disable=global-statement
+    manager = loader.load_implementation(
+        DistributedContextManager, _MANAGER_FACTORY, DistributedContextManager
+    )
+    _MANAGER = manager
+    return manager
 
 
 def distributed_context_manager() -> DistributedContextManager:
-    """The process's distributed context manager, resolved on first use and kept."""
-    global _MANAGER  # pylint: disable=global-statement
+    """The process's distributed context manager, resolved on first use and kept.
+
+    Asked again while it is being resolved, by the implementation's own
+    import or factory, it returns a no-op manager for that call.
+    """
     manager = _MANAGER
     if manager is None:
-        with _LOCK:
-            if _MANAGER is None:
-                _MANAGER = loader.load_implementation(
-                    DistributedContextManager, _MANAGER_FACTORY, DistributedContextManager
-                )
-            manager = _MANAGER
+        manager = _LOAD_ONCE.get(_loaded_manager, _load_manager, DistributedContextManager)
     return manager
 
 
@@ -67,8 +77,8 @@ def set_preferred_distributed_context_manager_implementation(
     environment variables win over this preference.
     """
     global _MANAGER_FACTORY  # pylint: disable=global-statement
-    with _LOCK:
-        if _MANAGER is not None:
+    with _LOAD_ONCE.lock:
+        if _MANAGER is not None or _LOAD_ONCE.loading:
             raise RuntimeError(
                 "The DistributedContextManager is already in use; set the preferred "
                 "implementation before the first distributed_context_manager()"

@@ -15,7 +15,6 @@ tracer handed out before that records once it is.
 from __future__ import annotations
 
 import logging
-import threading
 
 from ..util import loader
 from ._lazy_tracer import LazyTracer
@@ -38,7 +37,7 @@ from .tracer import DefaultTracer, DefaultTracerSource, Tracer, TracerSource
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Optional, Type
+    from typing import Any, Callable, Optional, Type
 
     from .tracer import ParentSpan
 
@@ -91,24 +90,86 @@ logger = logging.getLogger(__name__)
 
 _TRACER_SOURCE: Optional[TracerSource] = None
 _TRACER_SOURCE_FACTORY: Optional[TracerSourceFactory] = None
-_LOCK = threading.Lock()
+_LOAD_ONCE = loader._LoadOnce()
+
+
+def _loaded_source() -> Optional[TracerSource]:
+    return _TRACER_SOURCE
+
+
+def _load_source() -> TracerSource:
+    global _TRACER_SOURCE  # pylint: disable=global-statement
+    source = loader.load_implementation(TracerSource, _TRACER_SOURCE_FACTORY, DefaultTracerSource)
+    _TRACER_SOURCE = source
+    return source
+
+
+class _TracerWhileLoading(Tracer):
+    """A tracer handed out while the implementation is still loading.
+
+    The implementation's own module or factory may ask for a tracer (an
+    instrumented module does at import time) before the source exists.
+    This tracer is a no-op until then, and the implementation's tracer
+    after.
+    """
+
+    def __init__(self, name: str, version: str) -> None:
+        self._name = name
+        self._version = version
+        self._tracer: Optional[Tracer] = None
+
+    def _delegate(self) -> Tracer:
+        tracer = self._tracer
+        if tracer is None:
+            source = _TRACER_SOURCE
+            if source is None:
+                return _NO_OP_TRACER
+            tracer = self._tracer = source.get_tracer(self._name, self._version)
+        return tracer
+
+    # *args passes v0.3's extra keywords (set_status_on_exception) through.
+    def get_current_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._delegate().get_current_span(*args, **kwargs)
+
+    def start_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._delegate().start_span(*args, **kwargs)
+
+    def start_as_current_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._delegate().start_as_current_span(*args, **kwargs)
+
+    def use_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._delegate().use_span(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        # What the implementation's tracer has beyond the API.
+        return getattr(self._delegate(), name)
+
+
+class _TracerSourceWhileLoading(TracerSource):
+    """What :func:`tracer_source` returns to the thread that is loading it."""
+
+    def get_tracer(
+        self, instrumenting_module_name: str, instrumenting_library_version: str = ""
+    ) -> Tracer:
+        return _TracerWhileLoading(instrumenting_module_name, instrumenting_library_version)
+
+
+_NO_OP_TRACER = DefaultTracer()
+_SOURCE_WHILE_LOADING = _TracerSourceWhileLoading()
 
 
 def tracer_source() -> TracerSource:
     """The process's tracer source, resolved on first use and kept.
 
     From here on the choice is made: a later
-    :func:`set_preferred_tracer_source_implementation` raises.
+    :func:`set_preferred_tracer_source_implementation` raises. Asked again
+    while it is being resolved, by the implementation's own import or
+    factory, it returns a placeholder whose tracers start using the
+    implementation as soon as it is there.
     """
-    global _TRACER_SOURCE  # pylint: disable=global-statement
     source = _TRACER_SOURCE
     if source is None:
-        with _LOCK:
-            if _TRACER_SOURCE is None:
-                _TRACER_SOURCE = loader.load_implementation(
-                    TracerSource, _TRACER_SOURCE_FACTORY, DefaultTracerSource
-                )
-            source = _TRACER_SOURCE
+        source = _LOAD_ONCE.get(_loaded_source, _load_source, lambda: _SOURCE_WHILE_LOADING)
     return source
 
 
@@ -147,8 +208,8 @@ def set_preferred_tracer_source_implementation(factory: TracerSourceFactory) -> 
             factory,
         )
         return
-    with _LOCK:
-        if _TRACER_SOURCE is not None:
+    with _LOAD_ONCE.lock:
+        if _TRACER_SOURCE is not None or _LOAD_ONCE.loading:
             raise RuntimeError(
                 "The TracerSource is already in use; set the preferred "
                 "implementation before the first span or tracer_source()"

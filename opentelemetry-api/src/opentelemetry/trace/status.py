@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
@@ -10,6 +11,24 @@ if TYPE_CHECKING:
     from typing import Any, Optional
 
 __all__ = ["Status", "StatusCanonicalCode"]
+
+logger = logging.getLogger(__name__)
+
+
+def _description_text(description: object) -> Optional[str]:
+    """A description that is not a ``str``, as its text (logged); ``None`` if that fails.
+
+    Exporters write the description as a string: another type would fail
+    the export of every span in the batch.
+    """
+    try:
+        text: Optional[str] = str.__str__(description) if isinstance(description, str) else str(description)
+    except Exception:  # a broken __str__ must not reach the application
+        text = None
+    logger.warning(
+        "Status description of type %s is not a str; using %r", type(description).__name__, text
+    )
+    return text
 
 
 class StatusCanonicalCode(enum.Enum):
@@ -52,7 +71,11 @@ class StatusCanonicalCode(enum.Enum):
 
 
 class Status:
-    """A canonical code and an optional description of what happened."""
+    """A canonical code and an optional description of what happened.
+
+    A description that is not a ``str`` is logged and replaced by its text,
+    and a code that is not a :class:`StatusCanonicalCode` by ``UNKNOWN``.
+    """
 
     __slots__ = ("_canonical_code", "_description")
 
@@ -61,6 +84,14 @@ class Status:
         canonical_code: StatusCanonicalCode = StatusCanonicalCode.OK,
         description: Optional[str] = None,
     ) -> None:
+        if not isinstance(canonical_code, StatusCanonicalCode):
+            logger.warning(
+                "Status code of type %s is not a StatusCanonicalCode; using UNKNOWN",
+                type(canonical_code).__name__,
+            )
+            canonical_code = StatusCanonicalCode.UNKNOWN
+        if description is not None and type(description) is not str:
+            description = _description_text(description)
         self._canonical_code = canonical_code
         self._description = description
 

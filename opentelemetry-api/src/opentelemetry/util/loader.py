@@ -11,6 +11,10 @@ preferred, else the API's own no-op. A variable names a module whose
 Whatever goes wrong (a module that does not import, a factory that raises or
 returns the wrong type) is logged and the no-op is used: a tracing
 misconfiguration must not stop the application.
+
+No lock is held while the module imports or the factory runs: an
+instrumented module asks for a tracer at import time, which would otherwise
+wait for itself. :class:`_LoadOnce` arranges that.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+import weakref
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
@@ -134,3 +140,80 @@ def load_implementation(
         )
         return default()
     return result
+
+
+# How long a thread waits for another thread that is loading the implementation.
+_WAIT_FOR_LOAD_SECONDS = 30.0
+_load_onces: "weakref.WeakValueDictionary[int, _LoadOnce]" = weakref.WeakValueDictionary()
+
+
+class _LoadOnce:
+    """Runs the loading of one API type's implementation once, with no lock held.
+
+    The lock guards only who loads. A thread that asks again while it is
+    loading (the implementation's module, or its factory, asks for a
+    tracer) gets the placeholder at once; another thread waits for the
+    load, at most 30 s, then gets the placeholder too.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._finished = threading.Condition(self.lock)
+        self._loading_thread: Optional[int] = None
+        _load_onces[id(self)] = self
+
+    def _renew_lock_after_fork(self) -> None:
+        # The loading thread, if any, does not exist in the child.
+        self.lock = threading.RLock()
+        self._finished = threading.Condition(self.lock)
+        self._loading_thread = None
+
+    @property
+    def loading(self) -> bool:
+        """Whether a thread is loading now."""
+        return self._loading_thread is not None
+
+    def get(
+        self,
+        loaded: Callable[[], Optional[_T]],
+        load: Callable[[], _T],
+        placeholder: Callable[[], _T],
+    ) -> _T:
+        """``loaded()`` if not ``None``; else ``load()`` in this thread, or ``placeholder()``.
+
+        ``load`` stores what it loads where ``loaded`` finds it.
+        """
+        me = threading.get_ident()
+        with self.lock:
+            result = loaded()
+            if result is not None:
+                return result
+            if self._loading_thread == me:
+                return placeholder()
+            if self._loading_thread is not None:
+                self._finished.wait_for(lambda: loaded() is not None, _WAIT_FOR_LOAD_SECONDS)
+                result = loaded()
+                if result is not None:
+                    return result
+                logger.warning(
+                    "Another thread is still loading the implementation after %d s; "
+                    "using a placeholder",
+                    _WAIT_FOR_LOAD_SECONDS,
+                )
+                return placeholder()
+            self._loading_thread = me
+        try:
+            return load()
+        finally:
+            with self.lock:
+                self._loading_thread = None
+                self._finished.notify_all()
+
+
+def _renew_locks_in_child() -> None:
+    for load_once in list(_load_onces.values()):
+        load_once._renew_lock_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_renew_locks_in_child)

@@ -619,3 +619,19 @@ def test_forked_child_exports_only_its_own_spans_and_the_parent_keeps_its_own():
     assert names[parent_pid].count("parent") == 100
     queued, exported, dropped = counts["parent"]
     assert queued == exported == len(names[parent_pid]) and dropped == 0
+
+
+@pytest.mark.parametrize("name", ["schedule_delay_millis", "export_timeout_millis"])
+def test_an_interval_too_long_to_wait_is_capped_with_a_warning_and_the_worker_runs(caplog, name):
+    exporter = RecordingExporter()
+    processor = BatchExportSpanProcessor(exporter, **{name: 10**13})
+    source = TracerSource(shutdown_on_exit=False)
+    source.add_span_processor(processor)
+    source.get_tracer("t").start_span("s").end()
+
+    assert processor.force_flush(WAIT * 1000) is True
+    assert processor._worker.is_alive()
+    assert getattr(processor, name) < 10**13
+    assert "{}=10000000000000 is too large".format(name) in caplog.text
+    source.shutdown()
+    assert len(exporter.exported_ids) == 1

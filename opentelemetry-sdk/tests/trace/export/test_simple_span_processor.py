@@ -2,6 +2,7 @@
 
 import itertools
 import logging
+import threading
 
 from opentelemetry.sdk.trace import TracerSource
 from opentelemetry.sdk.trace.export import (
@@ -75,3 +76,66 @@ def test_unsuccessful_result_is_logged_once_per_interval(caplog):
     failures = [r for r in caplog.records if "FAILED_NOT_RETRYABLE" in r.getMessage()]
     assert len(failures) == 1
     assert failures[0].levelno == logging.WARNING
+
+
+# -- re-entry: nothing under the export lock may wait for it --------------
+
+_WAIT = 10.0
+
+
+def _end_in_thread(span):
+    """End ``span`` in a daemon thread; whether ``end()`` returned within the bound."""
+    ended = threading.Thread(target=span.end, daemon=True)
+    ended.start()
+    ended.join(_WAIT)
+    return not ended.is_alive()
+
+
+def test_exporter_that_starts_and_ends_a_span_does_not_block_span_end():
+    class SpanMakingExporter(InMemorySpanExporter):
+        def export(self, spans):
+            # An exporter using an instrumented client: its span must not
+            # come back into this processor, nor wait for its lock.
+            tracer.start_span("inside-export").end()
+            return super().export(spans)
+
+    exporter = SpanMakingExporter()
+    source, tracer = _tracer(SimpleExportSpanProcessor(exporter))
+
+    assert _end_in_thread(tracer.start_span("request"))
+    assert [s.name for s in exporter.get_finished_spans()] == ["request"]
+
+
+def test_exporter_that_ends_a_span_of_the_application_does_not_block_span_end():
+    class EndingExporter(InMemorySpanExporter):
+        def export(self, spans):
+            if pending:
+                pending.pop().end()  # recorded before the export began
+            return super().export(spans)
+
+    exporter = EndingExporter()
+    source, tracer = _tracer(SimpleExportSpanProcessor(exporter))
+    pending = [tracer.start_span("earlier")]
+
+    assert _end_in_thread(tracer.start_span("request"))
+    assert sorted(s.name for s in exporter.get_finished_spans()) == ["earlier", "request"]
+
+
+def test_logging_handler_that_makes_spans_of_the_failure_log_does_not_block_span_end():
+    failing = _Failing(error=OSError("backend down"))
+    source, tracer = _tracer(SimpleExportSpanProcessor(failing))
+    seen = []
+
+    class SpanPerRecord(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+            tracer.start_span("log-record").end()
+
+    handler = SpanPerRecord()
+    logger = logging.getLogger("opentelemetry.sdk.trace.export.simple_span_processor")
+    logger.addHandler(handler)
+    try:
+        assert _end_in_thread(tracer.start_span("request"))
+    finally:
+        logger.removeHandler(handler)
+    assert any(failing.name in message for message in seen)

@@ -36,17 +36,36 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
+def _plain_str(value: Any) -> Optional[str]:
+    """``value`` as a plain ``str``, or ``None``; a proxy posing as one may raise."""
+    try:
+        return str.__str__(value) if isinstance(value, str) else None
+    except Exception:  # not really a str
+        return None
+
+
 def _clean_labels(labels: Any) -> Dict[str, str]:
-    """The ``str`` to ``str`` entries of ``labels``; anything else is logged and dropped."""
-    if not isinstance(labels, Mapping):
-        logger.warning("Dropped resource labels %r: not a mapping", type(labels).__name__)
-        return {}
-    cleaned = {}
-    for key, value in labels.items():
-        if isinstance(key, str) and isinstance(value, str):
-            cleaned[str.__str__(key)] = str.__str__(value)
-        else:
-            logger.warning("Dropped resource label %r=%r: labels are str to str", key, value)
+    """The ``str`` to ``str`` entries of ``labels``; anything else is logged and dropped.
+
+    Never raises: a mapping whose reading fails keeps the labels read before.
+    """
+    cleaned: Dict[str, str] = {}
+    try:
+        if not isinstance(labels, Mapping):
+            logger.warning("Dropped resource labels of type %s: not a mapping", type(labels).__name__)
+            return cleaned
+        for key, value in labels.items():
+            plain_key, plain_value = _plain_str(key), _plain_str(value)
+            if plain_key is None or plain_value is None:
+                logger.warning(
+                    "Dropped resource label of types %s=%s: labels are str to str",
+                    type(key).__name__,
+                    type(value).__name__,
+                )
+            else:
+                cleaned[plain_key] = plain_value
+    except Exception:  # a mapping whose reading raises
+        logger.warning("Reading resource labels of type %s failed", type(labels).__name__)
     return cleaned
 
 
@@ -59,14 +78,13 @@ class Resource(resources_api.Resource):
     __slots__ = ("_labels",)
 
     def __init__(self, labels: Optional[Mapping[str, str]] = None) -> None:
-        self._labels: Dict[str, str] = _clean_labels(labels) if labels else {}
+        self._labels: Dict[str, str] = {} if labels is None else _clean_labels(labels)
 
     @staticmethod
     def create(labels: Optional[Mapping[str, str]]) -> "Resource":
         """A resource with ``labels``."""
-        if not labels:
-            return _EMPTY_RESOURCE
-        return Resource(labels)
+        resource = Resource(labels)
+        return resource if resource._labels else _EMPTY_RESOURCE
 
     @staticmethod
     def create_empty() -> "Resource":

@@ -6,7 +6,9 @@ mix with numbers although it is an ``int`` subclass). Sequences are stored as
 new lists, so the caller changing theirs later does not change the span, and
 subclasses of the scalar types (an ``IntEnum``, a ``str`` subclass) are
 stored as the plain type. Keys are non-empty ``str``. Anything else is
-dropped with a warning: bad input must never raise.
+dropped with a warning: bad input must never raise. That includes values
+whose conversion or truth test raises: lazy proxies, ``Mock(spec=int)``, an
+``int`` subclass whose ``__int__`` raises, arrays whose ``bool()`` raises.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ __all__ = [
     "clean_attribute_key",
     "clean_attribute_value",
     "clean_attributes",
+    "is_instance",
+    "text_or_placeholder",
     "truncate_attribute_value",
 ]
 
@@ -35,18 +39,41 @@ logger = logging.getLogger(__name__)
 SCALAR_TYPES = frozenset((str, bool, int, float))
 
 
+def is_instance(value: Any, cls: Any) -> bool:
+    """``isinstance(value, cls)``, ``False`` where that raises (a lazy proxy failing to evaluate)."""
+    try:
+        return isinstance(value, cls)
+    except Exception:  # the proxy's __class__ raised
+        return False
+
+
+def text_or_placeholder(value: Any, what: str) -> str:
+    """``str(value)`` for a name that is not a ``str``, logged; a placeholder if that raises."""
+    try:
+        text = str(value)
+    except Exception:  # a broken __str__ must not reach the application
+        text = "<unprintable {}>".format(type(value).__name__)
+    logger.warning("%s of type %s is not a str; using %r", what, type(value).__name__, text)
+    return text
+
+
 def _plain_scalar(value: Any) -> Any:
     """``value`` as exactly ``str``, ``bool``, ``int`` or ``float``, or ``None``."""
     if type(value) in SCALAR_TYPES:
         return value
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str.__str__(value)
+    try:
+        # The base types' own methods: a subclass's override (or a proxy
+        # pretending to be one) may raise or return anything.
+        if isinstance(value, bool):  # bool has no subclasses: a proxy pretending
+            return None
+        if isinstance(value, int):
+            return int.__int__(value)
+        if isinstance(value, float):
+            return float.__float__(value)
+        if isinstance(value, str):
+            return str.__str__(value)
+    except Exception:  # not really the type it claims to be
+        pass
     return None
 
 
@@ -54,7 +81,7 @@ def _clean_sequence(value: Any) -> Optional[List[Any]]:
     """A new list of plain scalars of one kind (numbers mix), or ``None``."""
     kind: Optional[type] = None
     cleaned = []
-    for element in value:
+    for element in list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value):
         element = _plain_scalar(element)
         if element is None:
             return None
@@ -70,8 +97,12 @@ def _clean_sequence(value: Any) -> Optional[List[Any]]:
 def clean_attribute_value(value: Any) -> Optional[types.AttributeValue]:
     """The value to store for ``value``, or ``None`` (logged) if invalid."""
     cleaned = _plain_scalar(value)
-    if cleaned is None and isinstance(value, (list, tuple)):
-        cleaned = _clean_sequence(value)
+    if cleaned is None:
+        try:
+            if isinstance(value, (list, tuple)):
+                cleaned = _clean_sequence(value)
+        except Exception:  # a proxy that claims to be a list, and is not
+            cleaned = None
     if cleaned is None:
         logger.warning(
             "Dropped attribute value of type %s: values must be str, bool, int, "
@@ -83,9 +114,17 @@ def clean_attribute_value(value: Any) -> Optional[types.AttributeValue]:
 
 def clean_attribute_key(key: Any) -> Optional[str]:
     """``key`` as a plain ``str`` if it may name an attribute, else ``None`` (logged)."""
-    if isinstance(key, str) and key:
-        return str.__str__(key)
-    logger.warning("Dropped attribute with invalid key %r: keys are non-empty str", key)
+    try:
+        if isinstance(key, str):
+            key = str.__str__(key)
+            if key:
+                return key  # type: ignore[no-any-return]
+    except Exception:  # a proxy that claims to be a str, and is not
+        pass
+    logger.warning(
+        "Dropped attribute with invalid key of type %s: keys are non-empty str",
+        type(key).__name__,
+    )
     return None
 
 
@@ -108,13 +147,32 @@ def clean_attributes(
     """The valid entries of ``attributes``, the last ``limit`` of them.
 
     Returns the new dict and how many valid entries the limit evicted.
-    Invalid entries are logged and dropped. With ``max_length``, string
+    Invalid entries are logged and dropped; a mapping that fails while it
+    is read keeps the entries read before. With ``max_length``, string
     values are cut to it (see :func:`truncate_attribute_value`).
     """
-    if type(attributes) is not dict and not isinstance(attributes, Mapping):
-        logger.warning("Dropped attributes %r: not a mapping", type(attributes).__name__)
-        return {}, 0
     cleaned: Dict[str, types.AttributeValue] = {}
+    try:
+        if type(attributes) is not dict and not isinstance(attributes, Mapping):
+            logger.warning("Dropped attributes of type %s: not a mapping", type(attributes).__name__)
+            return {}, 0
+        _clean_entries(attributes, cleaned, max_length)
+    except Exception:  # a mapping whose iteration raises
+        logger.warning(
+            "Dropped attributes of type %s: reading them failed", type(attributes).__name__
+        )
+    dropped = len(cleaned) - max(limit, 0)
+    if dropped > 0:
+        for key in list(cleaned)[:dropped]:
+            del cleaned[key]
+        return cleaned, dropped
+    return cleaned, 0
+
+
+def _clean_entries(
+    attributes: Any, cleaned: Dict[str, types.AttributeValue], max_length: Optional[int]
+) -> None:
+    """Add the valid entries of ``attributes`` to ``cleaned``."""
     for key, value in attributes.items():
         # Plain str keys and scalar values, the usual case, skip the calls.
         if not (type(key) is str and key):
@@ -128,9 +186,3 @@ def clean_attributes(
         if max_length is not None:
             value = truncate_attribute_value(value, max_length)
         cleaned[key] = value
-    dropped = len(cleaned) - max(limit, 0)
-    if dropped > 0:
-        for key in list(cleaned)[:dropped]:
-            del cleaned[key]
-        return cleaned, dropped
-    return cleaned, 0

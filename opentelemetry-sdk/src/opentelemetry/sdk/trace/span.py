@@ -18,11 +18,14 @@ from opentelemetry.util import ns_to_iso_str, time_ns
 
 from .._error_handler import report_exception
 from ..resources import Resource
+from ._span_contexts import checked_span_context
 from .attributes import (
     SCALAR_TYPES,
     clean_attribute_key,
     clean_attribute_value,
     clean_attributes,
+    is_instance,
+    text_or_placeholder,
     truncate_attribute_value,
 )
 from .instrumentation import InstrumentationInfo
@@ -67,7 +70,38 @@ _DEFAULT_LIMITS = SpanLimits()
 # and backends store them; None (the usual case) skips the range check.
 _MAX_TIME_NS = 2**63 - 1
 # Guards the rare paths only: eviction and drop counts past a limit.
-_lock = threading.Lock()
+# Re-entrant, for a signal handler that records on a span; new after a fork.
+_lock = threading.RLock()
+_Token = contextvars.Token
+_MAPPINGS = frozenset((dict, _pytypes.MappingProxyType))
+_NO_LINKS = ()
+
+
+def _renew_lock_in_child() -> None:
+    global _lock  # pylint: disable=global-statement
+    _lock = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_renew_lock_in_child)
+
+
+def _is_empty_mapping(value: Any) -> bool:
+    """Whether ``value`` is ``None`` or an empty built-in mapping; no foreign ``bool()``."""
+    return value is None or (type(value) in _MAPPINGS and not value)
+
+
+class _Reentry:
+    """A span's ``with`` entered again inside its own block; holds the outer token.
+
+    The inner block leaves the context alone: the span is current already,
+    and the outer block's token restores what was current before it.
+    """
+
+    __slots__ = ("outer",)
+
+    def __init__(self, outer: Any) -> None:
+        self.outer = outer
 
 
 def _exception_type(exception: BaseException) -> str:
@@ -192,53 +226,75 @@ class Span(trace_api.Span):
         self._end_guard: Optional[List[bool]] = None
         # Set by Tracer.start_as_current_span: the tracer, whose context
         # variable this span becomes current in on __enter__ (or which a
-        # decorator starts spans with), then the token that undoes it.
-        self._scope: "Union[None, Tracer, contextvars.Token[Any]]" = None
+        # decorator starts spans with), then the token that undoes it. Or,
+        # entered again inside its own block, a _Reentry holding the token.
+        self._scope: "Union[None, Tracer, contextvars.Token[Any], _Reentry]" = None
         self._dropped_events = 0
         # Empty collections stay None until first used: most spans have no
         # events or links, and each empty container costs memory per span.
         self._events: Optional[Deque[trace_api.Event]] = None
-        if attributes:
-            self._attributes: Optional[Dict[str, types.AttributeValue]]
+        # No truth test on what the caller passed: an object's bool() may
+        # raise. clean_attributes and _clean_links never do.
+        if attributes is None or (type(attributes) is dict and not attributes):
+            self._attributes: Optional[Dict[str, types.AttributeValue]] = None
+            self._dropped_attributes = 0
+        else:
             self._attributes, self._dropped_attributes = clean_attributes(
                 attributes, self._limits.max_attributes, self._limits.max_attribute_length
             )
-        else:
-            self._attributes = None
-            self._dropped_attributes = 0
         self._links: Optional[Tuple[trace_api.Link, ...]] = None
         self._dropped_links = 0
-        if links:
+        # () is one object in CPython: the default costs one identity test.
+        if links is not _NO_LINKS and not (type(links) in (list, tuple) and not links):
             self._links, self._dropped_links = self._clean_links(links)
-        if events:
+        if events is not None:
+            self._add_events(events)
+
+    def _add_events(self, events: Any) -> None:
+        try:
             for event in events:
                 self.add_lazy_event(event)
+        except Exception:  # an iterable that raises keeps the events read before
+            logger.warning("Reading events of type %s failed", type(events).__name__)
 
     def _clean_links(
         self, links: Sequence[trace_api.Link]
     ) -> "tuple[Tuple[trace_api.Link, ...], int]":
         """The valid links, the last ``max_links`` of them, and how many the limit dropped."""
-        if not isinstance(links, (list, tuple)):
-            try:
-                links = list(links)
-            except TypeError:
-                logger.warning("Dropped links %r: not a sequence of Link", links)
-                return (), 0
         kept = []
-        for link in links:
-            if not (
-                isinstance(link, trace_api.Link) and isinstance(link.context, trace_api.SpanContext)
-            ):
-                logger.warning("Dropped link %r: not a Link to a SpanContext", link)
-                continue
-            if link.attributes:
-                attributes, _ = clean_attributes(
-                    link.attributes, self._limits.max_attributes, self._limits.max_attribute_length
-                )
-                link = trace_api.Link(link.context, attributes)
-            kept.append(link)
+        try:
+            for link in links if type(links) in (list, tuple) else list(links):
+                checked = self._checked_link(link)
+                if checked is not None:
+                    kept.append(checked)
+        except Exception:  # not iterable, or its iteration raises
+            logger.warning(
+                "Dropped links of type %s: not a sequence of Link", type(links).__name__
+            )
         dropped = max(len(kept) - max(self._limits.max_links, 0), 0)
         return tuple(kept[dropped:]), dropped
+
+    def _checked_link(self, link: Any) -> Optional[trace_api.Link]:
+        """``link`` with a sound context and clean attributes, or ``None`` (logged)."""
+        try:
+            if isinstance(link, trace_api.Link) and isinstance(
+                link.context, trace_api.SpanContext
+            ):
+                context = checked_span_context(link.context, "link")
+                if context is None:
+                    return None
+                attributes = link.attributes
+                if context is link.context and _is_empty_mapping(attributes):
+                    return link
+                if not _is_empty_mapping(attributes):
+                    attributes, _ = clean_attributes(
+                        attributes, self._limits.max_attributes, self._limits.max_attribute_length
+                    )
+                return trace_api.Link(context, attributes or None)
+        except Exception:  # a proxy or broken object posing as a link
+            pass
+        logger.warning("Dropped link of type %s: not a Link to a SpanContext", type(link).__name__)
+        return None
 
     # -- reading --------------------------------------------------------
 
@@ -357,31 +413,29 @@ class Span(trace_api.Span):
             self._ignore_after_end("add_event")
             return
         if type(name) is not str:
-            logger.warning("Event name %r is not a str; using its str()", name)
-            name = str(name)
+            name = text_or_placeholder(name, "Event name")
         if type(timestamp) is not int or not 0 <= timestamp <= _MAX_TIME_NS:
             if timestamp is not None:
                 logger.warning(
                     "Ignored event timestamp %r: not an int of ns from 0 to 2**63 - 1", timestamp
                 )
             timestamp = time_ns()
-        if attributes:
+        if _is_empty_mapping(attributes):
+            attributes = None
+        else:
             attributes, _ = clean_attributes(
                 attributes, self._limits.max_attributes, self._limits.max_attribute_length
             )
-        else:
-            attributes = None
         self._append_event(trace_api.Event(name, attributes, timestamp))
 
     def add_lazy_event(self, event: trace_api.Event) -> None:
-        if not isinstance(event, trace_api.Event):
-            logger.warning("Dropped event %r: not an Event", event)
+        if not is_instance(event, trace_api.Event):
+            logger.warning("Dropped event of type %s: not an Event", type(event).__name__)
             return
         attributes = event.attributes
         timestamp = event.timestamp
         if (
-            attributes
-            or not isinstance(attributes, Mapping)
+            not _is_empty_mapping(attributes)
             or type(event.name) is not str
             or type(timestamp) is not int
             or not 0 <= timestamp <= _MAX_TIME_NS
@@ -406,8 +460,7 @@ class Span(trace_api.Span):
 
     def update_name(self, name: str) -> None:
         if type(name) is not str:
-            logger.warning("Span name %r is not a str; using its str()", name)
-            name = str(name)
+            name = text_or_placeholder(name, "Span name")
         if self.end_time is not None:
             self._ignore_after_end("update_name")
             return
@@ -449,8 +502,8 @@ class Span(trace_api.Span):
         self.add_event("exception", event_attributes, timestamp)
 
     def set_status(self, status: Status) -> None:
-        if not isinstance(status, Status):
-            logger.warning("Ignored status %r: not a Status", status)
+        if not is_instance(status, Status):
+            logger.warning("Ignored status of type %s: not a Status", type(status).__name__)
             return
         if self.end_time is not None:
             self._ignore_after_end("set_status")
@@ -476,7 +529,9 @@ class Span(trace_api.Span):
         if processor is not None:
             try:
                 processor.on_start(self)
-            except Exception:  # isolate the application from a broken processor
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # isolate the application from a broken processor
                 report_exception(logger, "%r failed in on_start", processor)
 
     def end(self, end_time: Optional[int] = None) -> None:
@@ -508,13 +563,18 @@ class Span(trace_api.Span):
         if processor is not None:
             try:
                 processor.on_end(self)
-            except Exception:  # isolate the application from a broken processor
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # isolate the application from a broken processor
                 report_exception(logger, "%r failed in on_end", processor)
 
     def __enter__(self) -> "Span":
         tracer = self._scope
         if tracer is not None:
-            self._scope = tracer._current_span_var.set(self)  # type: ignore[union-attr]
+            try:
+                self._scope = tracer._current_span_var.set(self)  # type: ignore[union-attr]
+            except AttributeError:  # a token: entered again inside its own block
+                self._scope = _Reentry(tracer)
         return self
 
     def __call__(self, func: _F) -> _F:
@@ -547,9 +607,21 @@ class Span(trace_api.Span):
     ) -> None:
         token = self._scope
         if token is not None:
-            self._scope = None
-            restore(token)  # type: ignore[arg-type]
-        if exc_val is not None and self.end_time is None:
+            if type(token) is _Token:
+                self._scope = None
+                restore(token)
+            else:
+                # Inner block of a re-entered span: the outer one restores.
+                # Or never entered (use_span ends it): nothing to restore.
+                self._scope = token.outer if type(token) is _Reentry else None
+        if exc_val is None:
+            self.end()
+        else:
+            self._end_after_exception(exc_val)
+
+    def _end_after_exception(self, exc_val: BaseException) -> None:
+        """End the span, recording the exception that left its block."""
+        if self.end_time is None:
             # The event is recorded whatever set_status_on_exception says:
             # that flag is about the status, and the exception still escaped.
             self._add_exception_event(exc_val, True)

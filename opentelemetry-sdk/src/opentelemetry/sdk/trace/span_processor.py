@@ -7,6 +7,8 @@ import threading
 import time
 
 from .._error_handler import report_exception
+from .._fork_safety import renew_locks_after_fork
+from ._timeouts import checked_timeout_millis
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
@@ -50,8 +52,10 @@ class MultiSpanProcessor(SpanProcessor):
 
     A processor is any object with the :class:`SpanProcessor` methods (a
     subclass, or a duck-typed or mock object). One that raises is reported
-    and skipped; the others and the application carry on. Adding copies the
-    tuple of processors, so the hot path reads it without a lock.
+    and skipped; the others and the application carry on. Only
+    ``KeyboardInterrupt`` and ``SystemExit`` reach the caller, as the
+    application's own. Adding copies the tuple of processors, so the hot
+    path reads it without a lock.
 
     Spans keep a reference to the chain, not to its processors, and look at
     it when they start and when they end (as in v0.3): a processor added
@@ -63,13 +67,17 @@ class MultiSpanProcessor(SpanProcessor):
         # Only the processors that override on_start: most (the export
         # processors) do nothing there, and a call per span is measurable.
         self._starting_processors: "tuple[SpanProcessor, ...]" = ()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: a signal handler may add too
+        renew_locks_after_fork(self)
         # What a span calls when it starts and when it ends: None when there
         # is nothing to call, the processor itself when there is one, this
         # chain when there are more. Skipping the fan-out for one processor
         # (the usual case) saves a call and a loop per span.
         self._start_target: Optional[SpanProcessor] = None
         self._end_target: Optional[SpanProcessor] = None
+
+    def _renew_locks_after_fork(self) -> None:
+        self._lock = threading.RLock()
 
     def add_span_processor(self, span_processor: SpanProcessor) -> None:
         """Append ``span_processor``; it sees spans that end from now on.
@@ -94,14 +102,18 @@ class MultiSpanProcessor(SpanProcessor):
         for processor in self._starting_processors:
             try:
                 processor.on_start(span)
-            except Exception:  # isolate the application from a broken processor
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # isolate the application from a broken processor
                 report_exception(logger, "%r failed in on_start", processor)
 
     def on_end(self, span: "Span") -> None:
         for processor in self._span_processors:
             try:
                 processor.on_end(span)
-            except Exception:  # isolate the application from a broken processor
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # isolate the application from a broken processor
                 report_exception(logger, "%r failed in on_end", processor)
 
     def shutdown(self) -> None:
@@ -109,12 +121,19 @@ class MultiSpanProcessor(SpanProcessor):
             try:
                 if hasattr(processor, "shutdown"):  # a duck-typed processor may not have it
                     processor.shutdown()
-            except Exception:  # one failure must not stop the others shutting down
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # one failure must not stop the others shutting down
                 report_exception(logger, "%r failed in shutdown", processor)
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
-        """Flush each processor in turn within one shared deadline."""
-        deadline = time.monotonic() + timeout_millis / 1000
+        """Flush each processor in turn within one shared deadline.
+
+        A timeout that is not a number, or ``nan``, is logged and the default
+        used; ``inf`` or a huge one is capped.
+        """
+        timeout = checked_timeout_millis("force_flush timeout", timeout_millis, 30000)
+        deadline = time.monotonic() + timeout / 1000
         flushed = True
         for processor in self._span_processors:
             remaining = max(0, int((deadline - time.monotonic()) * 1000))
@@ -122,7 +141,9 @@ class MultiSpanProcessor(SpanProcessor):
                 continue
             try:
                 flushed = processor.force_flush(remaining) and flushed
-            except Exception:  # one failure must not stop the others flushing
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # one failure must not stop the others flushing
                 report_exception(logger, "%r failed in force_flush", processor)
                 flushed = False
         return flushed

@@ -10,9 +10,12 @@ from opentelemetry.context import restore
 from opentelemetry.trace import sampling
 from opentelemetry.trace.tracer import _traced_function
 
-from .._error_handler import report_exception
+from .._error_handler import report_exception, report_failure
+from ._span_contexts import checked_span_context
+from . import _suppression
 from .ids import generate_span_id, generate_trace_id, random_bits
 from .instrumentation import InstrumentationInfo
+from .attributes import clean_attributes, is_instance, text_or_placeholder
 from .span import Span
 
 # typing is imported for the type checker only: it is slow to import.
@@ -39,38 +42,74 @@ _SAMPLED = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
 _NOT_SAMPLED = trace_api.TraceOptions.get_default()
 _SpanContext = trace_api.SpanContext
 _DefaultSpan = trace_api.DefaultSpan
-_NOT_SAMPLED_DECISION = sampling.Decision(False)
+_Decision = sampling.Decision
+_NOT_SAMPLED_DECISION = _Decision(False)
+# What a Decision made without attributes holds: tested by identity, no bool().
+_NO_SAMPLER_ATTRIBUTES = _NOT_SAMPLED_DECISION.attributes
+_NO_LIMIT = 2**31
+_SAMPLED_DECISION = _Decision(True)
+_INVALID_SPAN = trace_api.INVALID_SPAN
 
 
-def _valid_parent_context(parent: object) -> Optional[trace_api.SpanContext]:
+def _checked_decision(decision: Any, sampler: Any) -> sampling.Decision:
+    """A sampler's answer that is not a ``Decision``: a bool is taken as one, else not sampled."""
+    if isinstance(decision, _Decision):
+        return decision
+    if type(decision) is bool:
+        report_failure(logger, "%r returned a bool, not a Decision; using it", sampler)
+        return _SAMPLED_DECISION if decision else _NOT_SAMPLED_DECISION
+    report_failure(
+        logger,
+        "%r returned a %s, not a Decision; the span is not sampled",
+        sampler,
+        type(decision).__name__,
+    )
+    return _NOT_SAMPLED_DECISION
+
+
+def _valid_parent_context(parent: Any) -> Optional[trace_api.SpanContext]:
     """The context of a parent other than an SDK span, if it identifies a span."""
-    if isinstance(parent, trace_api.Span):
+    if is_instance(parent, trace_api.Span):
         try:
             context = parent.get_context()
         except Exception:  # a third-party span must not break span creation
             logger.exception("get_context() of parent %r failed; starting a new trace", parent)
             return None
-    elif isinstance(parent, _SpanContext):
+    elif is_instance(parent, _SpanContext):
         context = parent
     else:
-        logger.warning("Parent %r is not a Span or SpanContext; starting a new trace", parent)
+        logger.warning(
+            "Parent of type %s is not a Span or SpanContext; starting a new trace",
+            type(parent).__name__,
+        )
         return None
-    if isinstance(context, _SpanContext) and context.is_valid():
-        return context
+    if not isinstance(context, _SpanContext):
+        return None
+    checked = checked_span_context(context, "parent")
+    if checked is not None and checked.is_valid():
+        return checked
     return None
 
 
 def _with_sampler_attributes(attributes: Any, sampler_attributes: Any) -> Any:
-    """The span's attributes with the sampler's added; the sampler's win on a shared key."""
-    if not isinstance(sampler_attributes, Mapping):
-        logger.warning("Dropped sampler attributes %r: not a mapping", sampler_attributes)
+    """The span's attributes with the sampler's added; the sampler's win on a shared key.
+
+    Both are cleaned first: either may be any object, whose reading raises.
+    """
+    if not is_instance(sampler_attributes, Mapping):
+        logger.warning(
+            "Dropped sampler attributes of type %s: not a mapping",
+            type(sampler_attributes).__name__,
+        )
         return attributes
-    if not attributes:
-        return sampler_attributes
-    if not isinstance(attributes, Mapping):
-        logger.warning("Dropped attributes %r: not a mapping", type(attributes).__name__)
-        return sampler_attributes
-    return {**attributes, **sampler_attributes}
+    added, _ = clean_attributes(sampler_attributes, _NO_LIMIT)
+    if not added:
+        return attributes
+    if attributes is None:
+        return added
+    cleaned, _ = clean_attributes(attributes, _NO_LIMIT)
+    cleaned.update(added)
+    return cleaned
 
 
 class Tracer(trace_api.Tracer):
@@ -99,12 +138,16 @@ class Tracer(trace_api.Tracer):
 
         ``parent`` is the current span by default, or a span, a remote
         span's context, or ``None`` for a new trace. A parent that does not
-        identify a span also starts a new trace.
+        identify a span also starts a new trace. While
+        ``Context.suppress_instrumentation`` is set (as it is inside an
+        export) nothing is recorded: the span is ``INVALID_SPAN``.
         """
+        suppression = _suppression.var_if_registered
+        if suppression is not None and suppression.get():
+            return _INVALID_SPAN
         source = self.source
         if type(name) is not str:
-            logger.warning("Span name %r is not a str; using its str()", name)
-            name = str(name)
+            name = text_or_placeholder(name, "Span name")
         if type(kind) is not _SpanKind:
             logger.warning("Span kind %r is not a SpanKind; using INTERNAL", kind)
             kind = _INTERNAL
@@ -120,6 +163,8 @@ class Tracer(trace_api.Tracer):
             parent_context = _valid_parent_context(parent)
             if parent_context is None:
                 parent = None
+            elif isinstance(parent, _SpanContext):
+                parent = parent_context  # the checked, perhaps repaired, context
         # Ids inline: zero, the invalid id, is a 2**-64 chance handled by the call.
         span_id = random_bits(64) or generate_span_id()
         if parent_context is None:
@@ -132,13 +177,18 @@ class Tracer(trace_api.Tracer):
             decision = source.sampler.should_sample(
                 parent_context, trace_id, span_id, name, attributes, links
             )
-        except Exception:  # a broken sampler must not break the application
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # a broken sampler must not break the application
             report_exception(logger, "%r failed; the span is not sampled", source.sampler)
             decision = _NOT_SAMPLED_DECISION
+        if type(decision) is not _Decision:
+            decision = _checked_decision(decision, source.sampler)
         if not decision.sampled:
             return _DefaultSpan(_SpanContext(trace_id, span_id, _NOT_SAMPLED, trace_state))
-        if decision.attributes:
-            attributes = _with_sampler_attributes(attributes, decision.attributes)
+        sampler_attributes = decision.attributes
+        if sampler_attributes is not _NO_SAMPLER_ATTRIBUTES and sampler_attributes is not None:
+            attributes = _with_sampler_attributes(attributes, sampler_attributes)
         span = Span(
             name,
             _SpanContext(trace_id, span_id, _SAMPLED, trace_state),
@@ -180,8 +230,10 @@ class Tracer(trace_api.Tracer):
     def use_span(
         self, span: trace_api.Span, end_on_exit: bool = False
     ) -> ContextManager[trace_api.Span]:
-        if not isinstance(span, trace_api.Span):
-            logger.warning("use_span() got %r, not a Span; nothing made current", span)
+        if not is_instance(span, trace_api.Span):
+            logger.warning(
+                "use_span() got a %s, not a Span; nothing made current", type(span).__name__
+            )
             return _CurrentSpanScope(trace_api.INVALID_SPAN, None, False)
         return _CurrentSpanScope(span, self._current_span_var, end_on_exit)
 
@@ -229,7 +281,15 @@ class _CurrentSpanScope:
         if self._var is not None:
             restore(self._token)
         if self._end_on_exit:
-            if exc_val is None:
-                self._span.end()  # what Span.__exit__ does without an exception, one call less
-            else:
-                self._span.__exit__(exc_type, exc_val, exc_tb)
+            span = self._span
+            try:
+                if exc_val is None:
+                    span.end()  # what Span.__exit__ does without an exception, one call less
+                elif type(span) is Span:
+                    # Not span.__exit__: that would undo the with block the
+                    # span itself may be current in.
+                    span._end_after_exception(exc_val)
+                else:
+                    span.__exit__(exc_type, exc_val, exc_tb)
+            except Exception:  # the application's own exception must propagate unchanged
+                logger.exception("Ending %s on leaving use_span() failed", type(span).__name__)

@@ -16,7 +16,10 @@ import weakref
 from typing import Deque, List, Optional, Tuple
 
 from ..._error_handler import report_exception, report_failure
+from ..._fork_safety import renew_locks_after_fork
 from ...configuration import read_configuration
+from .._suppression import suppressing_var
+from .._timeouts import MAX_WAIT_MILLIS, checked_timeout_millis
 from ..span import Span
 from ..span_processor import SpanProcessor
 from ._shutdown_exports import shutdown_exports
@@ -112,6 +115,20 @@ def _settings_or_environment(
     return max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis
 
 
+def _wait_millis(name: str, value: int) -> int:
+    """A positive int of ms, capped (with a warning) at the longest wait ``threading`` accepts."""
+    _positive_int(name, value)
+    return int(_capped_wait(name, value))
+
+
+def _capped_wait(name: str, value: float) -> float:
+    """``value``, or (with a warning) the longest wait ``threading`` accepts if it is longer."""
+    if value > MAX_WAIT_MILLIS:
+        logger.warning("%s=%r is too large; using %d", name, value, MAX_WAIT_MILLIS)
+        return MAX_WAIT_MILLIS
+    return value
+
+
 class BatchExportSpanProcessor(SpanProcessor):
     """A processor that queues ended spans and exports them in batches from a worker thread.
 
@@ -135,6 +152,12 @@ class BatchExportSpanProcessor(SpanProcessor):
     that newer spans can go out, and counted in :attr:`spans_failed_export`.
     An export that raises or returns ``FAILED_NOT_RETRYABLE`` is reported
     (rate-limited) and its spans are counted likewise.
+
+    The worker survives whatever the exporter does, ``BaseException`` s
+    such as ``asyncio.CancelledError`` or ``SystemExit`` included: each is
+    reported and counted as a failed export. Exports run with
+    ``Context.suppress_instrumentation`` set, so an instrumented exporter
+    does not feed its own spans back into the queue.
 
     Python cannot interrupt a call that hangs, so ``export_timeout_millis``
     bounds how long :meth:`shutdown` waits for the last exports. The worker is
@@ -160,6 +183,8 @@ class BatchExportSpanProcessor(SpanProcessor):
 
     :raises ValueError: if a size, the delay or the timeout is not a
         positive int, or ``max_export_batch_size`` exceeds ``max_queue_size``.
+        A delay or timeout too large for ``threading`` to wait is capped
+        with a warning.
     """
 
     def __init__(
@@ -183,8 +208,9 @@ class BatchExportSpanProcessor(SpanProcessor):
                     schedule_delay_millis
                 )
             )
+        schedule_delay_millis = _capped_wait("schedule_delay_millis", schedule_delay_millis)
         _positive_int("max_export_batch_size", max_export_batch_size)
-        _positive_int("export_timeout_millis", export_timeout_millis)
+        export_timeout_millis = _wait_millis("export_timeout_millis", export_timeout_millis)
         if max_export_batch_size > max_queue_size:
             raise ValueError(
                 "max_export_batch_size ({}) must not exceed max_queue_size ({})".format(
@@ -202,14 +228,24 @@ class BatchExportSpanProcessor(SpanProcessor):
         #: How long :meth:`shutdown` waits for the last exports.
         self.export_timeout_millis = export_timeout_millis
         self._start()
+        renew_locks_after_fork(self)
+
+    def _renew_locks_after_fork(self) -> None:
+        # A running processor gets all new state from _start() in the child;
+        # one shut down (or shutting down) keeps its counts with new locks.
+        self._shutdown_lock = threading.RLock()
+        self._lock = threading.RLock()
+        self._settled = threading.Condition(self._lock)
 
     def _start(self) -> None:
         """Set up an empty queue, zero counts and a new worker (again in a forked child)."""
         self._queue: Deque[Span] = collections.deque()
-        self._shutdown_lock = threading.Lock()
+        # Both re-entrant: a signal handler may flush or shut down while this
+        # thread holds one.
+        self._shutdown_lock = threading.RLock()
         # Guards the counts and the worker's state below; held only briefly,
         # never during an export, and never by on_end unless it drops a span.
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._settled = threading.Condition(self._lock)
         # Set when the worker should look at the queue before its delay is up.
         self._wake = threading.Event()
@@ -310,6 +346,15 @@ class BatchExportSpanProcessor(SpanProcessor):
     # -- the worker ------------------------------------------------------
 
     def _run(self) -> None:
+        # This thread's own context: everything it runs is the export path.
+        suppressing_var().set(True)
+        try:
+            self._export_until_stopped()
+        except BaseException:  # a bug must not leave spans queued and flushes waiting
+            report_exception(logger, "%r: the export worker failed; stopping", self)
+        self._drain_and_shut_exporter_down()
+
+    def _export_until_stopped(self) -> None:
         queue = self._queue
         wake = self._wake
         delay = self.schedule_delay_millis / 1000
@@ -337,7 +382,6 @@ class BatchExportSpanProcessor(SpanProcessor):
                 due = taken + queued
             else:
                 next_export = now + delay
-        self._drain_and_shut_exporter_down()
 
     def _drain_and_shut_exporter_down(self) -> None:
         """Export what is queued (once each, no retries), then shut the exporter down."""
@@ -346,7 +390,7 @@ class BatchExportSpanProcessor(SpanProcessor):
                 self._export_next_batch()
         try:
             self.span_exporter.shutdown()
-        except Exception:  # the processor's shutdown must still complete
+        except BaseException:  # the processor's shutdown must still complete
             report_exception(logger, "%r failed in shutdown", self.span_exporter)
         with self._lock:
             self._worker_done = True
@@ -383,7 +427,7 @@ class BatchExportSpanProcessor(SpanProcessor):
         while True:
             try:
                 result = self.span_exporter.export(batch)
-            except Exception:  # an exporter must not stop the worker
+            except BaseException:  # an exporter must not stop the worker, whatever it raises
                 report_exception(logger, "%r failed to export spans", self.span_exporter)
                 result = SpanExportResult.FAILED_NOT_RETRYABLE
             if result is SpanExportResult.SUCCESS:
@@ -426,11 +470,11 @@ class BatchExportSpanProcessor(SpanProcessor):
         """Export every span queued before the call; whether that finished in time.
 
         Waits at most ``timeout_millis`` and logs a warning if the spans are
-        still pending then. Safe from any thread, and after shutdown.
+        still pending then. A timeout that is not a number, or ``nan``, is
+        logged and the default used; ``inf`` or a huge one is capped. Safe
+        from any thread, from a signal handler, and after shutdown.
         """
-        if type(timeout_millis) not in (int, float):
-            logger.warning("force_flush timeout %r is not a number; using 30000", timeout_millis)
-            timeout_millis = 30000
+        timeout = checked_timeout_millis("force_flush timeout", timeout_millis, 30000)
         if threading.current_thread() is self._worker:
             logger.warning("force_flush called from within an export of %r; not waiting", self)
             return False
@@ -441,14 +485,14 @@ class BatchExportSpanProcessor(SpanProcessor):
         with self._lock:
             self._settled.wait_for(
                 lambda: self._exported + self._failed_spans >= target or self._worker_done,
-                max(timeout_millis, 0) / 1000,
+                timeout / 1000,
             )
             pending = target - self._exported - self._failed_spans
         if pending > 0:
             logger.warning(
                 "force_flush of %r timed out after %d ms; %d spans not yet exported",
                 self,
-                timeout_millis,
+                timeout,
                 pending,
             )
         return pending <= 0
@@ -460,10 +504,13 @@ class BatchExportSpanProcessor(SpanProcessor):
         queued or being exported then are counted in
         :attr:`spans_failed_export`. Spans that end from now on are dropped
         and counted in :attr:`spans_dropped_after_shutdown`. Safe to call
-        again and from any thread: later calls wait for the first.
+        again and from any thread: later calls wait for the first, except on
+        the thread already inside it (a signal handler), which returns at once.
         """
         with self._shutdown_lock:
-            if self._shutdown_done:
+            # Only the thread inside the first call can find it started but
+            # not done: re-entered from a signal handler, it must not wait for itself.
+            if self._shutdown_started:
                 return
             self._shutdown_started = True
             _running_processors.discard(self)

@@ -3,6 +3,7 @@
 import threading
 from typing import List, Sequence, Tuple
 
+from ..._fork_safety import renew_locks_after_fork
 from ..span import Span
 from .span_exporter import SpanExporter, SpanExportResult
 
@@ -12,7 +13,7 @@ __all__ = ["InMemorySpanExporter"]
 class InMemorySpanExporter(SpanExporter):
     """Collects exported spans in a list that tests can read.
 
-    Thread-safe. After ``shutdown`` it accepts nothing more
+    Thread-safe, and safe across fork and in signal handlers. After ``shutdown`` it accepts nothing more
     (``FAILED_NOT_RETRYABLE``) but keeps what it holds::
 
         exporter = InMemorySpanExporter()
@@ -24,7 +25,12 @@ class InMemorySpanExporter(SpanExporter):
     def __init__(self) -> None:
         self._finished_spans: List[Span] = []
         self._stopped = False
-        self._lock = threading.Lock()
+        # Re-entrant: a signal handler may end a span while this thread reads.
+        self._lock = threading.RLock()
+        renew_locks_after_fork(self)
+
+    def _renew_locks_after_fork(self) -> None:
+        self._lock = threading.RLock()
 
     def export(self, spans: Sequence[Span]) -> SpanExportResult:
         with self._lock:

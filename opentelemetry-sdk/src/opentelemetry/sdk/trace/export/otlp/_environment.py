@@ -15,7 +15,6 @@ about an endpoint hides its user and password. Credentials in the endpoint
 
 import base64
 import logging
-import math
 import re
 import urllib.parse
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
@@ -221,10 +220,10 @@ def _valid_timeout(seconds: float) -> bool:
 
 def _resolve_timeout(timeout: Optional[float], environ: Mapping[str, str], signal: str) -> float:
     if timeout is not None:
+        # Compared, not converted: math.isfinite(10**400) raises. NaN and inf fail the bounds.
         if (
             isinstance(timeout, (int, float))
             and not isinstance(timeout, bool)
-            and math.isfinite(timeout)
             and _valid_timeout(timeout)
         ):
             return float(timeout)
@@ -252,7 +251,8 @@ def _resolve_compression(
     compression: Optional[str], environ: Mapping[str, str], signal: str
 ) -> str:
     if compression is not None:
-        if compression in _COMPRESSIONS:
+        # isinstance first: "in" would run the __eq__ of whatever was given.
+        if isinstance(compression, str) and compression in _COMPRESSIONS:
             return compression
         logger.warning("Ignored OTLP compression %r: expected 'gzip' or 'none'", compression)
     for variable, value in _environment(environ, "COMPRESSION", signal):
@@ -264,7 +264,7 @@ def _resolve_compression(
 
 def _resolve_encoding(encoding: Optional[str], environ: Mapping[str, str], signal: str) -> str:
     if encoding is not None:
-        if encoding in _ENCODINGS:
+        if isinstance(encoding, str) and encoding in _ENCODINGS:
             return encoding
         logger.warning("Ignored OTLP encoding %r: expected 'protobuf' or 'json'", encoding)
     for variable, value in _environment(environ, "PROTOCOL", signal):

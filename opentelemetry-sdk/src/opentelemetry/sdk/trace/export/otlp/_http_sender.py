@@ -305,7 +305,10 @@ class HTTPSender:
             except ssl.SSLCertVerificationError as error:
                 self._drop_connection()
                 report_failure(
-                    logger, "Could not verify the TLS certificate of %s: %s", self._url, error
+                    logger,
+                    "Could not verify the TLS certificate of %s: %s",
+                    self._url,
+                    printable(str(error)),  # may quote the server's certificate
                 )
                 return SpanExportResult.FAILED_NOT_RETRYABLE, b""
             except _TRANSIENT_ERRORS as error:
@@ -405,7 +408,7 @@ class HTTPSender:
         else:
             connection = http.client.HTTPConnection(self._host, self._port)
         # Connected here rather than by http.client, to put the deadline under it.
-        sock = socket.create_connection((self._host, self._port), remaining)
+        sock = self._open_socket(deadline)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self._https:
@@ -415,6 +418,29 @@ class HTTPSender:
             raise
         connection.sock = _DeadlineSocket(sock, self._clock)
         return connection
+
+    def _open_socket(self, deadline: float) -> socket.socket:
+        """A TCP connection to the host's first address that answers before ``deadline``.
+
+        ``socket.create_connection`` gives each address the whole timeout:
+        a name with three unreachable addresses would take three times it.
+        """
+        last_error: OSError = OSError("no address found for " + self._host)
+        for family, kind, protocol, _, address in socket.getaddrinfo(
+            self._host, self._port, type=socket.SOCK_STREAM
+        ):
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise socket.timeout("timed out: the export's timeout ran out connecting")
+            sock = socket.socket(family, kind, protocol)
+            try:
+                sock.settimeout(remaining)
+                sock.connect(address)
+                return sock
+            except OSError as error:
+                sock.close()
+                last_error = error
+        raise last_error
 
     def _handshake(self, sock: socket.socket, deadline: float) -> ssl.SSLSocket:
         """The TLS handshake, step by step so that it too ends by ``deadline``."""
