@@ -84,20 +84,35 @@ MODULES: dict[str, tuple[str, list[str]]] = {
 # Lines of a logging call (its first line, or a format string on a line of its own).
 _LOG_LINE_PATTERNS = [
     r"\b_?log(ger)?\.(debug|info|warning|error|exception|critical)\(",
+    r"\breport_(exception|failure)\(",  # the rate-limited reports of sdk/_error_handler.py
     r"^\s*\"[^\"]*%[-.\d]*[rsdx][^\"]*\",?\s*$",
     r"^\s*\"[^\"]*%[-.\d]*[rsdx][^\"]*\",",
 ]
 _RESULT_LINE = re.compile(r"^\s*(\S+__mutmut_\d+): (\w[\w ]*)$")
+# Mutants no test could kill, each with the reason (docs/testing.rst explains the kinds).
+EQUIVALENT_FILE = Path(__file__).resolve().parent / "equivalent.txt"
+
+
+def load_equivalent() -> dict[str, str]:
+    """Mutant name -> why it is equivalent, from ``equivalent.txt`` (``name  # reason``)."""
+    equivalent = {}
+    for line in EQUIVALENT_FILE.read_text().splitlines():
+        name, _, reason = line.partition("#")
+        if name.strip():
+            equivalent[name.strip()] = reason.strip()
+    return equivalent
 
 
 def _stage(module: str, path: str, tests: list[str]) -> Path:
     """Copy the merged sources and the tests into a fresh folder with mutmut's configuration."""
     stage = WORK / module
     shutil.rmtree(stage, ignore_errors=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", "*.egg-info")
     shutil.copytree(ROOT / _API_SRC, stage / "src" / "opentelemetry", ignore=ignore)
     shutil.copytree(ROOT / _SDK_SRC, stage / "src" / "opentelemetry" / "sdk", ignore=ignore)
-    for folder in (_API_TESTS, _SDK_TESTS, "tests"):
+    # The packages also where they sit in a checkout: tests that start a
+    # subprocess put these on its path (the subprocess runs unmutated code).
+    for folder in (_API_TESTS, _SDK_TESTS, "tests", _API_SRC, _SDK_SRC):
         shutil.copytree(ROOT / folder, stage / folder, ignore=ignore)
     for extra in ("conftest.py", "examples", "README.rst", "dev-requirements.txt"):
         source = ROOT / extra
@@ -110,6 +125,7 @@ def _stage(module: str, path: str, tests: list[str]) -> Path:
         # TOML literal strings: no escapes, so regular expressions stay as written.
         return "[" + ", ".join(f"'{item}'" for item in items) + "]"
 
+    copied = [_API_TESTS, _SDK_TESTS, _API_SRC, _SDK_SRC, "conftest.py", "examples", "README.rst"]
     (stage / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\n"
         'addopts = "--import-mode=importlib -p no:cacheprovider --hypothesis-profile=mutation"\n'
@@ -117,7 +133,7 @@ def _stage(module: str, path: str, tests: list[str]) -> Path:
         "[tool.mutmut]\n"
         'source_paths = ["src/"]\n'
         f'only_mutate = ["src/opentelemetry/{path}"]\n'
-        f"also_copy = {_toml_list([_API_TESTS, _SDK_TESTS, 'conftest.py', 'examples', 'README.rst'])}\n"
+        f"also_copy = {_toml_list(copied)}\n"
         f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
         f"do_not_mutate_patterns = {_toml_list(_LOG_LINE_PATTERNS)}\n"
     )
@@ -139,12 +155,18 @@ def _mutmut(stage: Path, *args: str, timeout: float) -> str:
     return done.stdout
 
 
-def run_module(module: str, children: int, timeout: float, show: bool) -> tuple[int, int, list[str]]:
+def run_module(
+    module: str, children: int, timeout: float, show: bool
+) -> tuple[int, int, list[str]]:
     """Mutate one module; return (killed, total, survivor names)."""
     path, tests = MODULES[module]
     stage = _stage(module, path, tests)
     started = time.monotonic()
     output = _mutmut(stage, "run", "--max-children", str(children), timeout=timeout)
+    if "failed to collect stats" in output or "Stopping early" in output:
+        print(output[-3000:])
+        print(f"{module}: the tests do not pass unmutated here (see above); no score", flush=True)
+        return 0, 0, []
     results = _mutmut(stage, "results", "--all", "true", timeout=120)
     statuses = {}
     for line in results.splitlines():
@@ -152,15 +174,17 @@ def run_module(module: str, children: int, timeout: float, show: bool) -> tuple[
         if match:
             statuses[match.group(1)] = match.group(2)
     if not statuses:
-        print(output[-2000:])
-        print(f"{module}: mutmut reported no mutants (see its output above)", flush=True)
+        print(f"{module}: mutmut reported no mutants", flush=True)
         return 0, 0, []
-    survivors = sorted(name for name, status in statuses.items() if status != "killed")
-    killed = len(statuses) - len(survivors)
+    equivalent = load_equivalent()
+    not_killed = sorted(name for name, status in statuses.items() if status != "killed")
+    survivors = [name for name in not_killed if name not in equivalent]
+    counted = len(statuses) - (len(not_killed) - len(survivors))
+    killed = counted - len(survivors)
     elapsed = time.monotonic() - started
     print(
-        f"{module}: {killed}/{len(statuses)} killed, "
-        f"score {100.0 * killed / len(statuses):.1f} % ({elapsed:.0f} s)",
+        f"{module}: {killed}/{counted} killed, score {100.0 * killed / counted:.1f} % "
+        f"({len(statuses)} mutants, {len(statuses) - counted} equivalent; {elapsed:.0f} s)",
         flush=True,
     )
     for name in survivors:

@@ -252,3 +252,67 @@ def test_use_span_not_ending_on_exit_leaves_the_span_open_even_on_an_exception()
         with tracer.use_span(span):
             raise ValueError("boom")
     assert span.end_time is None and tracer.get_current_span() is None
+
+
+# -- changes after the end ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        (lambda span: span.set_attribute("late", 1), "set_attribute"),
+        (lambda span: span.add_event("late"), "add_event"),
+        (lambda span: span.add_lazy_event(trace_api.Event("late", {}, 5)), "add_event"),
+        (lambda span: span.add_lazy_event(trace_api.Event("late", {"a": 1}, 5)), "add_event"),
+        (lambda span: span.set_status(trace_api.status.Status()), "set_status"),
+        (lambda span: span.update_name("renamed"), "update_name"),
+    ],
+)
+def test_a_change_after_the_end_is_logged_naming_the_change_and_the_span(change, named, caplog):
+    tracer, _ = _tracer()
+    span = tracer.start_span("finished")
+    span.end()
+    with caplog.at_level(logging.WARNING):
+        change(span)
+    [record] = caplog.records
+    assert named in record.getMessage() and "'finished'" in record.getMessage()
+
+
+# -- ids and unsampled spans ------------------------------------------------------
+
+
+def test_a_zero_from_the_fast_id_source_is_replaced_by_a_valid_id(monkeypatch):
+    from opentelemetry.sdk.trace import tracer as tracer_module
+
+    monkeypatch.setattr(tracer_module, "random_bits", lambda bits: 0)
+    tracer, _ = _tracer()
+    span = tracer.start_span("s")
+    assert span.context.trace_id != 0 and span.context.span_id != 0
+    assert span.context.is_valid()
+
+
+def test_an_unsampled_span_has_valid_ids_unsampled_flags_and_the_parents_trace_state():
+    tracer, _ = _tracer(sampler=sampling.ALWAYS_OFF)
+    remote = trace_api.SpanContext(
+        0x1234, 0x5678, trace_state=trace_api.TraceState([("vendor", "1")])
+    )
+    span = tracer.start_span("s", parent=remote)
+    context = span.get_context()
+    assert context.is_valid() and context.trace_id == 0x1234 and context.span_id != 0x5678
+    assert context.trace_options == 0 and not context.trace_options.sampled
+    assert dict(context.trace_state) == {"vendor": "1"}
+
+
+def test_a_root_span_has_an_empty_trace_state_it_can_send():
+    tracer, _ = _tracer()
+    span = tracer.start_span("root")
+    assert isinstance(span.context.trace_state, trace_api.TraceState)
+    assert len(span.context.trace_state) == 0 and span.context.trace_state.to_header() == ""
+
+
+def test_an_unsampled_span_started_as_current_is_current_inside_the_block():
+    tracer, _ = _tracer(sampler=sampling.ALWAYS_OFF)
+    with tracer.start_as_current_span("s") as span:
+        assert tracer.get_current_span() is span
+        assert not span.get_context().trace_options.sampled
+    assert tracer.get_current_span() is None

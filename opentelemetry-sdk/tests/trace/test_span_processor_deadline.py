@@ -1,0 +1,72 @@
+"""The processor chain's force_flush shares one deadline among its processors, on a fake clock."""
+
+import inspect
+import types
+
+import pytest
+
+from opentelemetry.sdk.trace import span_processor as span_processor_module
+from opentelemetry.sdk.trace.span_processor import MultiSpanProcessor, SpanProcessor
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 500.0
+
+    def monotonic(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = _Clock()
+    fake_time = types.SimpleNamespace(**vars(span_processor_module.time))
+    fake_time.monotonic = fake.monotonic
+    monkeypatch.setattr(span_processor_module, "time", fake_time)
+    return fake
+
+
+class _SlowFlusher(SpanProcessor):
+    """Takes ``seconds`` of the fake clock to flush; records the budget it was given."""
+
+    def __init__(self, clock, seconds, result=True):
+        self.clock = clock
+        self.seconds = seconds
+        self.result = result
+        self.budgets = []
+
+    def force_flush(self, timeout_millis=30000):
+        self.budgets.append(timeout_millis)
+        self.clock.now += self.seconds
+        return self.result
+
+
+def test_each_processor_gets_what_is_left_of_the_deadline_in_milliseconds(clock):
+    chain = MultiSpanProcessor()
+    first, second, third = [_SlowFlusher(clock, seconds) for seconds in (0.25, 1.0, 0)]
+    for processor in (first, second, third):
+        chain.add_span_processor(processor)
+
+    assert chain.force_flush(1000) is True
+
+    assert (first.budgets, second.budgets, third.budgets) == ([1000], [750], [0])
+    assert all(type(budget) is int for budget in first.budgets + second.budgets + third.budgets)
+
+
+def test_one_processor_that_does_not_flush_in_time_makes_the_chain_report_false(clock):
+    chain = MultiSpanProcessor()
+    late, fine = _SlowFlusher(clock, 0, result=False), _SlowFlusher(clock, 0)
+    chain.add_span_processor(late)
+    chain.add_span_processor(fine)
+    assert chain.force_flush(100) is False
+    assert fine.budgets == [100]  # the others still flush
+
+
+def test_force_flush_waits_30_seconds_unless_told_otherwise(clock):
+    chain = MultiSpanProcessor()
+    flusher = _SlowFlusher(clock, 0)
+    chain.add_span_processor(flusher)
+    chain.force_flush()
+    assert flusher.budgets == [30000]
+    for cls in (SpanProcessor, MultiSpanProcessor):
+        assert inspect.signature(cls.force_flush).parameters["timeout_millis"].default == 30000
