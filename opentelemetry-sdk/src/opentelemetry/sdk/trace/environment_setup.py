@@ -248,6 +248,10 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
     raise TypeError("opentelemetry.sdk has no implementation of {!r}".format(api_type))
 
 
+#: The source the last configure_tracing() call made the process's.
+_configured_source: Optional[TracerSource] = None
+
+
 def configure_tracing(
     service_name: Optional[str] = None,
     *,
@@ -279,8 +283,9 @@ def configure_tracing(
     (:func:`~opentelemetry.sdk.trace.sigterm.flush_on_sigterm`; call this
     from the main thread, after installing any ``SIGTERM`` handler of your own).
 
-    Returns the tracer source in use: the new one, unless the process's
-    source was already in use (a span started, or
+    A second call before the first span replaces the first one's source
+    (shut down, with a warning). Returns the tracer source in use: the new
+    one, unless the process's source was already in use (a span started, or
     :func:`opentelemetry.trace.tracer_source` called). That mistake is
     logged, the new source discarded, and the one in use returned.
     ``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE`` wins over this call,
@@ -309,6 +314,11 @@ def configure_tracing(
         )
         source.shutdown()
         return trace_api.tracer_source()
+    global _configured_source  # pylint: disable=global-statement
+    replaced, _configured_source = _configured_source, source
+    if replaced is not None:
+        logger.warning("configure_tracing() called again: the earlier configuration is replaced")
+        replaced.shutdown()
     if not configuration.sdk_disabled:
         install_propagators(configuration)
         if flush_on_sigterm:
