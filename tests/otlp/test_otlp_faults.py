@@ -21,8 +21,8 @@ import pytest
 
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import Span
-from opentelemetry.sdk.trace.export import SpanExportResult
+from opentelemetry.sdk.trace import Span, TracerSource
+from opentelemetry.sdk.trace.export import BatchExportSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.otlp import (
     OTLPSpanExporter,
     _http_sender,
@@ -757,3 +757,58 @@ def test_export_never_raises_whatever_it_is_given(receiver, caplog):
     exporter.shutdown()
 
     assert receiver.requests == []
+
+
+# -- end to end: tracer, batch processor, exporter, hostile server ---------
+
+
+def _traced_spans(processor, count):
+    source = TracerSource(shutdown_on_exit=False)
+    source.add_span_processor(processor)
+    tracer = source.get_tracer("faults")
+    for number in range(count):
+        tracer.start_span("span-{}".format(number)).end()
+    return source
+
+
+def _shut_down_within(source, seconds):
+    """Shut ``source`` down on another thread; whether it returned within ``seconds``."""
+    shutdown = threading.Thread(target=source.shutdown, daemon=True)
+    shutdown.start()
+    shutdown.join(seconds)
+    return not shutdown.is_alive()
+
+
+def test_trickling_server_behind_the_batch_processor_cannot_hold_up_shutdown(
+    start_trickling_server, caplog
+):
+    server = start_trickling_server(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+    processor = BatchExportSpanProcessor(
+        OTLPSpanExporter(server.endpoint, timeout=1), export_timeout_millis=10_000
+    )
+
+    with caplog.at_level(logging.WARNING):
+        source = _traced_spans(processor, 10)
+        assert _shut_down_within(source, 30)
+
+    # Nothing silently lost: every span is accounted for, none as exported.
+    assert processor.spans_exported == 0
+    assert processor.spans_failed_export == 10
+    assert server.client_gave_up.wait(10)
+
+
+def test_retry_after_holds_back_the_batch_processors_retries(receiver, caplog):
+    receiver.respond(503, headers=(("Retry-After", "120"),))
+    processor = BatchExportSpanProcessor(
+        OTLPSpanExporter(receiver.endpoint, timeout=5), export_timeout_millis=10_000
+    )
+
+    with caplog.at_level(logging.WARNING):
+        source = _traced_spans(processor, 10)
+        processor.force_flush(1_000)  # the processor retries every 0.1, 0.2, 0.4 s...
+        assert _shut_down_within(source, 30)
+
+    # ... but none of its retries reached the server that asked for two minutes.
+    assert len(receiver.requests) == 1
+    assert processor.spans_exported == 0
+    assert processor.spans_failed_export == 10
