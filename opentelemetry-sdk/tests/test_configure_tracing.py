@@ -11,7 +11,7 @@ from opentelemetry import distributedcontext as dctx_api
 from opentelemetry import propagators
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.context.propagation import CompositeHTTPTextFormat
-from opentelemetry.sdk.trace import TracerSource, configure_tracing
+from opentelemetry.sdk.trace import configure_tracing, environment_setup
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.util import loader
 
@@ -21,6 +21,7 @@ def fresh_globals(monkeypatch):
     """configure_tracing changes process-wide choices: put them back after each test."""
     monkeypatch.setattr(trace_api, "_TRACER_SOURCE", None)
     monkeypatch.setattr(trace_api, "_TRACER_SOURCE_FACTORY", None)
+    monkeypatch.setattr(environment_setup, "_configured_source", None)
     monkeypatch.setattr(propagators, "_HTTP_TEXT_FORMAT", propagators._HTTP_TEXT_FORMAT)
     monkeypatch.setattr(dctx_api, "_MANAGER_FACTORY", dctx_api._MANAGER_FACTORY)
     monkeypatch.setattr(dctx_api, "_MANAGER", None)
@@ -105,3 +106,18 @@ def test_two_lines_trace_a_program_to_the_chosen_exporter():
     span_line, service = result.stdout.splitlines()
     assert span_line.startswith('Span(name="work"')
     assert service == "two-lines"
+
+
+def test_a_second_call_before_the_first_span_replaces_the_first(fresh_globals, caplog):
+    first_exporter, second_exporter = InMemorySpanExporter(), InMemorySpanExporter()
+    first = configure_tracing("first", exporters=[first_exporter])
+    with caplog.at_level(logging.WARNING):
+        second = configure_tracing("second", exporters=[second_exporter])
+    fresh_globals.append(second)
+    assert "earlier configuration is replaced" in caplog.text
+    assert trace_api.tracer_source() is second
+    first.get_tracer("late").start_span("after shutdown").end()  # dropped: first is shut down
+    trace_api.get_tracer("app").start_span("kept").end()
+    assert second.force_flush(5000)
+    assert [span.name for span in second_exporter.get_finished_spans()] == ["kept"]
+    assert first_exporter.get_finished_spans() == ()

@@ -132,8 +132,9 @@ def restore_sigterm():
 def test_configure_tracing_installs_it_when_asked(monkeypatch, restore_sigterm):
     from opentelemetry import propagators
     from opentelemetry import trace as trace_api
-    from opentelemetry.sdk.trace import configure_tracing
+    from opentelemetry.sdk.trace import configure_tracing, environment_setup
 
+    monkeypatch.setattr(environment_setup, "_configured_source", None)
     monkeypatch.setattr(trace_api, "_TRACER_SOURCE", None)
     monkeypatch.setattr(trace_api, "_TRACER_SOURCE_FACTORY", None)
     monkeypatch.setattr(propagators, "_HTTP_TEXT_FORMAT", propagators._HTTP_TEXT_FORMAT)

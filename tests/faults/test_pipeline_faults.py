@@ -278,36 +278,64 @@ def test_signal_handler_shutting_down_during_shutdown_returns(processor, before_
     assert lines[0].startswith("flushed ")
 
 
-def test_signal_handler_flushing_while_the_processor_holds_its_lock_returns():
+_LOCKS_AND_HANDLERS = {
+    # lock held by the main thread: what the signal handler then does
+    "batch processor": ("processor._lock", "print('flushed', processor.force_flush(5000))"),
+    "batch processor shutdown": ("processor._shutdown_lock", "source.shutdown(); print('ok')"),
+    "tracer source": ("source._lock", "source.add_span_processor(SpanProcessor()); print('ok')"),
+    "in-memory exporter": ("exporter._lock", "tracer.start_span('s').end(); print('ok')"),
+    "simple processor": ("simple._export_lock", "tracer.start_span('s').end(); print('ok')"),
+    "span module": (
+        "span_module._lock",
+        "span = tracer.start_span('s'); [span.set_attribute(str(i), i) for i in range(40)];"
+        " print('ok')",
+    ),
+    "failure reporter": (
+        "_error_handler._lock",
+        "_error_handler.report_failure(logging.getLogger('x'), 'failed'); print('ok')",
+    ),
+}
+
+
+@pytest.mark.parametrize("lock", sorted(_LOCKS_AND_HANDLERS))
+def test_signal_handler_using_the_sdk_while_this_thread_holds_its_lock_returns(lock):
+    held, action = _LOCKS_AND_HANDLERS[lock]
     result = _run_python(
         """
-        import os, signal, time
-        from opentelemetry.sdk.trace import TracerSource
-        from opentelemetry.sdk.trace.export import BatchExportSpanProcessor
+        import logging, os, signal, time
+        from opentelemetry.sdk import _error_handler
+        from opentelemetry.sdk.trace import SpanProcessor, TracerSource, span as span_module
+        from opentelemetry.sdk.trace.export import (
+            BatchExportSpanProcessor, SimpleExportSpanProcessor)
         from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
             InMemorySpanExporter)
 
         source = TracerSource(shutdown_on_exit=False)
         processor = BatchExportSpanProcessor(InMemorySpanExporter(), schedule_delay_millis=60000)
+        exporter = InMemorySpanExporter()
+        simple = SimpleExportSpanProcessor(exporter)
         source.add_span_processor(processor)
-        source.get_tracer("t").start_span("s").end()
+        source.add_span_processor(simple)
+        tracer = source.get_tracer("t")
+        tracer.start_span("s").end()
 
         def on_signal(signum, frame):
-            print("flushed", processor.force_flush(5000))
+            {action}
 
         signal.signal(signal.SIGUSR1, on_signal)
-        # The processor holds its lock for a few bytecodes at a time (counting,
-        # taking a batch); a signal may arrive then, and its handler flush.
-        with processor._lock:
+        # The SDK holds each lock for a few bytecodes at a time; a signal may
+        # arrive then, and its handler use the SDK on this same thread.
+        with {held}:
             os.kill(os.getpid(), signal.SIGUSR1)
             time.sleep(0.01)
         source.shutdown()
         print("done")
-        """
+        """.replace("{action}", action).replace("{held}", held)
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["flushed", "True", "done"]
+    assert result.stdout.split()[-1] == "done"
+    assert result.stdout.split()[:-1] in (["ok"], ["flushed", "True"])
 
 
 # -- fork -----------------------------------------------------------------
@@ -375,7 +403,7 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
         import os, sys, threading, warnings
         warnings.simplefilter("ignore", DeprecationWarning)
         from opentelemetry import distributedcontext, trace
-        from opentelemetry.context import Context
+        from opentelemetry.sdk import _error_handler
         from opentelemetry.sdk.trace import TracerSource, span as span_module
         from opentelemetry.sdk.trace.export import (
             BatchExportSpanProcessor, SimpleExportSpanProcessor)
@@ -398,6 +426,7 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
             "span module": (span_module, "_lock"),
             "tracer source loader": (trace._LOAD_ONCE, "lock"),
             "distributed context loader": (distributedcontext._LOAD_ONCE, "lock"),
+            "failure reporter": (_error_handler, "_lock"),
         }
         held = threading.Event()
         release = threading.Event()
@@ -586,3 +615,24 @@ def test_factory_asking_for_a_tracer_while_it_runs_does_not_hang():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["TracerSource"]
+
+
+def test_distributed_context_factory_asking_for_the_manager_while_it_runs_does_not_hang():
+    result = _run_python(
+        """
+        from opentelemetry import distributedcontext
+        from opentelemetry.sdk.distributedcontext import DistributedContextManager
+
+        def factory(api_type):
+            distributedcontext.distributed_context_manager()  # re-entered while loading
+            return DistributedContextManager()
+
+        distributedcontext.set_preferred_distributed_context_manager_implementation(factory)
+        print(type(distributedcontext.distributed_context_manager()).__module__)
+        """
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "opentelemetry.sdk.distributedcontext.distributed_context_manager"
+    ]

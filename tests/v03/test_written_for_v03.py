@@ -401,3 +401,12 @@ def test_trace_state_from_v03_code_is_a_dict_that_propagates(source):
     with tracer.start_as_current_span("child", parent=parent):
         propagators.inject(tracer, dict.__setitem__, headers)
     assert headers["tracestate"] == "vendor=value,other=x"
+
+
+def test_a_span_context_given_a_plain_dict_as_trace_state_still_propagates_it(source):
+    tracer = source.get_tracer(__name__)
+    parent = trace.SpanContext(0x1, 0x2, trace.TraceOptions(1), {"vendor": "value"})
+    headers = {}
+    with tracer.start_as_current_span("child", parent=parent):
+        propagators.inject(tracer, dict.__setitem__, headers)
+    assert headers["tracestate"] == "vendor=value"

@@ -205,3 +205,16 @@ def test_forked_child_gets_its_own_thread_and_none_of_the_parents_measurements()
         by_pid.setdefault(pid, []).append(int(value))
     assert sorted(sum(values) for values in by_pid.values()) == [1, 100]
     assert parent not in by_pid
+
+
+def test_tick_with_a_broken_meter_logs_and_returns(caplog):
+    class Broken:
+        def collect(self):
+            raise RuntimeError("no collection")
+
+    controller = PushController(object(), Recording(), 3600, shutdown_on_exit=False)
+    controller.tick()
+    controller.meter = Broken()
+    controller.tick()
+    controller.shutdown()
+    assert caplog.text.count("Collecting metrics failed") >= 1

@@ -237,3 +237,22 @@ def test_bad_update_logs_are_rate_limited(meter, caplog):
         for _ in range(100):
             counter.add("x", metrics.EMPTY_LABEL_SET)
     assert len([r for r in caplog.records if "rate-limited" in r.getMessage()]) == 1
+
+
+def test_sdk_disabled_by_the_environment_makes_no_op_metrics(monkeypatch):
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
+    meter = metrics.Meter()
+    counter = meter.create_metric("c", "d", "1", int, metrics.Counter)
+    assert meter.disabled and isinstance(counter, metrics_api.DefaultMetric)
+    counter.add(1, meter.get_label_set({"k": "v"}))
+    assert values(meter) == {}
+
+
+def test_meter_resource_is_merged_over_the_default_one(monkeypatch):
+    from opentelemetry.sdk.resources import Resource
+
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "from-environment")
+    assert metrics.Meter().resource.labels["service.name"] == "from-environment"
+    explicit = metrics.Meter(resource=Resource({"service.name": "shop", "team": "a"}))
+    assert explicit.resource.labels["service.name"] == "shop"
+    assert explicit.resource.labels["telemetry.sdk.language"] == "python"

@@ -22,12 +22,18 @@ def _description_text(description: object) -> Optional[str]:
     the export of every span in the batch.
     """
     try:
-        text: Optional[str] = str.__str__(description) if isinstance(description, str) else str(description)
+        # A str subclass's own __str__ may be what raises: the base method.
+        text: Optional[str] = (
+            str.__str__(description) if isinstance(description, str) else str(description)
+        )
     except Exception:  # a broken __str__ must not reach the application
         text = None
-    logger.warning(
-        "Status description of type %s is not a str; using %r", type(description).__name__, text
-    )
+    if text is None or not isinstance(description, str):
+        logger.warning(
+            "Status description of type %s is not a str; using %r",
+            type(description).__name__,
+            text,
+        )
     return text
 
 

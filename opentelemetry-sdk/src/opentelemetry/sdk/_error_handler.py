@@ -27,7 +27,8 @@ __all__ = ["report_exception", "report_failure"]
 
 _INTERVAL_SECONDS = 60.0
 _MAX_MESSAGES = 256
-_lock = threading.Lock()
+# Re-entrant: a signal handler may report a failure while this thread holds it.
+_lock = threading.RLock()
 # (logger name, template) -> [monotonic time last logged, repeats left out since],
 # in the order last logged: dicts keep insertion order.
 _last_logged: Dict[Tuple[str, str], List[Any]] = {}
@@ -36,7 +37,7 @@ _last_logged: Dict[Tuple[str, str], List[Any]] = {}
 def _reinit_lock_in_child() -> None:
     # Another thread may have held the lock when the process forked.
     global _lock
-    _lock = threading.Lock()
+    _lock = threading.RLock()
 
 
 if hasattr(os, "register_at_fork"):

@@ -247,7 +247,7 @@ def test_queue_holds_exactly_max_queue_size_spans_and_drops_the_next_with_a_log(
             gate.set()
             assert processor.force_flush(int(WAIT * 1000))
         assert sorted(span.context.span_id for span in exporter.exported) == [1, 2, 3, 4]
-        assert "queue full, spans dropped" in caplog.text
+        assert "the export queue is full (3 spans); dropped so far: 1" in caplog.text
     finally:
         gate.set()
         processor.shutdown()

@@ -202,9 +202,13 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 _TRACEPARENT_FORMATS[context.trace_options & _SAMPLED]
                 % (context.trace_id, context.span_id),
             )
-            # Cached on the immutable trace state, and empty for the empty
-            # state: one call, where testing the mapping first adds a __len__.
-            state_header = context.trace_state.to_header()
+            # Cached on the trace state, and empty for the empty state: one
+            # call, where testing the mapping first adds a __len__.
+            trace_state = context.trace_state
+            try:
+                state_header = trace_state.to_header()
+            except AttributeError:  # a plain dict, as v0.3 code may give: checked here
+                state_header = TraceState(trace_state).to_header()
             if state_header:
                 set_in_carrier(carrier, _TRACESTATE, state_header)
         except Exception:  # a broken span or setter must not break the request

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union,
 from opentelemetry import metrics as metrics_api
 
 from .._error_handler import report_exception, report_failure
+from ..configuration import Configuration, read_configuration
 from ..resources import Resource, get_default_resource
 from .export.aggregate import Aggregator
 from .export.batcher import Batcher, UngroupedBatcher
@@ -64,6 +65,9 @@ class Meter(metrics_api.Meter):
         OTLP exporter sends it with them. It is merged over
         :func:`~opentelemetry.sdk.resources.get_default_resource` (the
         service's name, ``OTEL_RESOURCE_ATTRIBUTES``), as a tracer source's is.
+    :param configuration: The environment's settings; default
+        :func:`~opentelemetry.sdk.configuration.read_configuration`. With
+        ``OTEL_SDK_DISABLED=true`` the meter makes the API's no-op metrics.
 
     Nothing here raises into the application: bad arguments are logged (at
     most once a minute per message) and give a metric or label set that
@@ -75,10 +79,15 @@ class Meter(metrics_api.Meter):
         batcher: Optional[Batcher] = None,
         *,
         resource: Optional[Resource] = None,
+        configuration: Optional[Configuration] = None,
     ) -> None:
+        if configuration is None:
+            configuration = read_configuration()
+        #: Whether ``OTEL_SDK_DISABLED`` turned this meter into the API's no-op.
+        self.disabled = configuration.sdk_disabled
         #: Where collections go.
         self.batcher: Batcher = UngroupedBatcher(True) if batcher is None else batcher
-        default_resource = get_default_resource()
+        default_resource = get_default_resource(configuration)
         #: What produces the measurements.
         self.resource = default_resource if resource is None else resource.merge(default_resource)
         #: The metrics made so far.
@@ -87,6 +96,8 @@ class Meter(metrics_api.Meter):
         self._metrics_in_order: List[Metric] = []
         # One label set per distinct labels, by the label set's key.
         self._label_sets: Dict[str, LabelSet] = {}
+        #: The push controllers the zero-code setup started for this meter.
+        self.controllers: List[Any] = []
         _meters.add(self)
 
     def collect(self) -> None:
@@ -147,6 +158,8 @@ class Meter(metrics_api.Meter):
         other than ``int`` or ``float``, or a class that is not a metric,
         is logged and gives a metric that drops every update.
         """
+        if self.disabled:
+            return metrics_api.DefaultMetric()  # type: ignore[return-value]
         sdk_type: Any = _SDK_METRIC_TYPES.get(metric_type, metric_type)
         if value_type not in (int, float):
             report_failure(

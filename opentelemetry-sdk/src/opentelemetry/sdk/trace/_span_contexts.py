@@ -10,6 +10,7 @@ itself are sound and skip the check.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from opentelemetry import trace as trace_api
 
@@ -45,8 +46,9 @@ def checked_span_context(
 
     Ids that are not ints in range make the context unusable (logged,
     ``None``); an ``int`` subclass becomes a plain ``int``. A trace state
-    given as a header string is parsed, any other one that is not a
-    ``TraceState`` is replaced by the empty state; flags that are neither
+    given as a header string is parsed, one given as another mapping (a
+    plain dict) becomes a ``TraceState`` of its valid entries, any other one
+    is replaced by the empty state; flags that are neither
     ``TraceOptions`` nor an ``int`` become the default. These repairs are
     logged.
     """
@@ -74,6 +76,10 @@ def checked_span_context(
             if isinstance(trace_state, str):
                 logger.warning("The trace_state of a %s is a str; parsed as a header", what)
                 trace_state = trace_api.TraceState.from_header([str.__str__(trace_state)])
+            elif isinstance(trace_state, Mapping):
+                # A plain dict, as v0.3 code may give (TraceState was a dict
+                # there): its entries are kept, each checked.
+                trace_state = trace_api.TraceState(trace_state)
             else:
                 logger.warning(
                     "The trace_state of a %s is a %s, not a TraceState; using an empty one",

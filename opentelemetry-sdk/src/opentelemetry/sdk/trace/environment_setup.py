@@ -198,6 +198,7 @@ def install_propagators(configuration: Optional[Configuration] = None) -> None:
     already in use (then this is logged and the manager kept).
     """
     from opentelemetry import distributedcontext as dctx_api
+    from opentelemetry import metrics as metrics_api
     from opentelemetry import propagators
 
     from ..distributedcontext import DistributedContextManager
@@ -228,10 +229,12 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
     the API's no-op source, and nothing installed. For
     :class:`opentelemetry.distributedcontext.DistributedContextManager`: the
     SDK's manager, with the ``baggage`` format when ``OTEL_PROPAGATORS``
-    names it. Any other type raises :exc:`TypeError`, which the loader logs
+    names it. For :class:`opentelemetry.metrics.Meter`: the meter of
+    :func:`opentelemetry.sdk.metrics.configured_meter`. Any other type raises :exc:`TypeError`, which the loader logs
     before it falls back to the no-op.
     """
     from opentelemetry import distributedcontext as dctx_api
+    from opentelemetry import metrics as metrics_api
 
     configuration = read_configuration()
     if isinstance(api_type, type) and issubclass(api_type, trace_api.TracerSource):
@@ -245,7 +248,15 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
         if configuration.sdk_disabled:
             return dctx_api.DistributedContextManager()
         return DistributedContextManager(http_text_format=_context_format(configuration))
+    if isinstance(api_type, type) and issubclass(api_type, metrics_api.Meter):
+        from ..metrics import environment_setup as metrics_setup
+
+        return metrics_setup.get_opentelemetry_implementation(api_type)
     raise TypeError("opentelemetry.sdk has no implementation of {!r}".format(api_type))
+
+
+#: The source the last configure_tracing() call made the process's.
+_configured_source: Optional[TracerSource] = None
 
 
 def configure_tracing(
@@ -279,8 +290,9 @@ def configure_tracing(
     (:func:`~opentelemetry.sdk.trace.sigterm.flush_on_sigterm`; call this
     from the main thread, after installing any ``SIGTERM`` handler of your own).
 
-    Returns the tracer source in use: the new one, unless the process's
-    source was already in use (a span started, or
+    A second call before the first span replaces the first one's source
+    (shut down, with a warning). Returns the tracer source in use: the new
+    one, unless the process's source was already in use (a span started, or
     :func:`opentelemetry.trace.tracer_source` called). That mistake is
     logged, the new source discarded, and the one in use returned.
     ``OPENTELEMETRY_PYTHON_IMPLEMENTATION_TRACERSOURCE`` wins over this call,
@@ -309,6 +321,11 @@ def configure_tracing(
         )
         source.shutdown()
         return trace_api.tracer_source()
+    global _configured_source  # pylint: disable=global-statement
+    replaced, _configured_source = _configured_source, source
+    if replaced is not None:
+        logger.warning("configure_tracing() called again: the earlier configuration is replaced")
+        replaced.shutdown()
     if not configuration.sdk_disabled:
         install_propagators(configuration)
         if flush_on_sigterm:

@@ -141,20 +141,20 @@ def _checked_resource(resource: Any) -> Resource:
     return Resource.create_empty()
 
 
-def _checked_span_limits(span_limits: Any) -> SpanLimits:
-    if span_limits is None:
-        return SpanLimits()
+def _checked_span_limits(span_limits: Any, configuration: Configuration) -> SpanLimits:
     if isinstance(span_limits, SpanLimits):
         return span_limits
-    if isinstance(span_limits, Mapping):
-        fields = ("max_attributes", "max_events", "max_links")
-        if all(key in fields for key in span_limits):
-            logger.warning("span_limits is a %s, not SpanLimits; using SpanLimits(**it)", type(span_limits).__name__)
-            return SpanLimits(**span_limits)
+    if isinstance(span_limits, Mapping) and all(key in SpanLimits.__slots__ for key in span_limits):
+        logger.warning(
+            "span_limits is a %s, not SpanLimits; using SpanLimits(**it)",
+            type(span_limits).__name__,
+        )
+        return SpanLimits(**span_limits)
     logger.warning(
-        "span_limits of type %s is not SpanLimits; using the defaults", type(span_limits).__name__
+        "span_limits of type %s is not SpanLimits; using the configured ones",
+        type(span_limits).__name__,
     )
-    return SpanLimits()
+    return SpanLimits.from_configuration(configuration)
 
 
 class TracerSource(trace_api.TracerSource):
@@ -210,7 +210,7 @@ class TracerSource(trace_api.TracerSource):
         self.span_limits = (
             SpanLimits.from_configuration(configuration)
             if span_limits is None
-            else _checked_span_limits(span_limits)
+            else _checked_span_limits(span_limits, configuration)
         )
         self._current_span_slot = Context.register_slot("current_span")
         self._current_span_var = self._current_span_slot.contextvar
@@ -238,11 +238,18 @@ class TracerSource(trace_api.TracerSource):
     ) -> trace_api.Tracer:
         if self.disabled:
             return _NOOP_TRACER
-        if not instrumenting_module_name or type(instrumenting_module_name) is not str:
-            logger.error("get_tracer called with missing module name %r", instrumenting_module_name)
+        # The type first: a lazy proxy's truth test may raise.
+        if type(instrumenting_module_name) is not str or not instrumenting_module_name:
+            logger.error(
+                "get_tracer called with missing module name (a %s)",
+                type(instrumenting_module_name).__name__,
+            )
             instrumenting_module_name = "ERROR:MISSING MODULE NAME"
         if type(instrumenting_library_version) is not str:
-            logger.warning("Library version %r is not a str; ignored", instrumenting_library_version)
+            logger.warning(
+                "Library version of type %s is not a str; ignored",
+                type(instrumenting_library_version).__name__,
+            )
             instrumenting_library_version = ""
         return Tracer(
             self, InstrumentationInfo(instrumenting_module_name, instrumenting_library_version)

@@ -102,8 +102,8 @@ class PushController(threading.Thread):
 
     def tick(self) -> None:
         """Collect the meter, export the records, finish the collection. Never raises."""
-        batcher = self.meter.batcher
         try:
+            batcher = self.meter.batcher
             self.meter.collect()
             records = batcher.checkpoint_set()
         except Exception:  # a custom meter or batcher must not break the controller

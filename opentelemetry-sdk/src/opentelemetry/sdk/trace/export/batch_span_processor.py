@@ -13,10 +13,11 @@ import os
 import threading
 import time
 import weakref
-from typing import Deque, List, Optional
+from typing import Deque, List, Optional, Tuple
 
 from ..._error_handler import report_exception, report_failure
 from ..._fork_safety import renew_locks_after_fork
+from ...configuration import read_configuration
 from .._suppression import suppressing_var
 from .._timeouts import MAX_WAIT_MILLIS, checked_timeout_millis
 from ..span import Span
@@ -29,6 +30,11 @@ __all__ = ["BatchExportSpanProcessor"]
 logger = logging.getLogger(__name__)
 
 _sleep = time.sleep
+# Looked up once: on_end calls it for every span.
+_getpid = os.getpid
+
+# After the first, queue-full drops are logged at most this often.
+_DROP_LOG_INTERVAL_SECONDS = 60.0
 
 # A retryable export is tried again after this delay, doubling up to the cap.
 _FIRST_RETRY_DELAY_SECONDS = 0.1
@@ -53,6 +59,60 @@ def _positive_int(name: str, value: int) -> int:
     if type(value) is not int or value <= 0:
         raise ValueError("{} must be a positive int, not {!r}".format(name, value))
     return value
+
+
+class _EnvironmentDefault(int):
+    """A default argument that means "the ``OTEL_BSP_*`` variable, else this value".
+
+    Equal to v0.3's literal default, so signatures read as before; told
+    apart from the same number passed explicitly by its type.
+    """
+
+    __slots__ = ()
+
+
+_DEFAULT_MAX_QUEUE_SIZE = _EnvironmentDefault(2048)
+_DEFAULT_SCHEDULE_DELAY_MILLIS = _EnvironmentDefault(5000)
+_DEFAULT_MAX_EXPORT_BATCH_SIZE = _EnvironmentDefault(512)
+_DEFAULT_EXPORT_TIMEOUT_MILLIS = _EnvironmentDefault(30000)
+
+
+def _settings_or_environment(
+    max_queue_size: int,
+    schedule_delay_millis: float,
+    max_export_batch_size: int,
+    export_timeout_millis: int,
+) -> Tuple[int, float, int, int]:
+    """The settings given, the ``OTEL_BSP_*`` variables for those left at their default.
+
+    The environment is read only when a setting was not given. A batch size
+    taken from it that exceeds a queue size given in code is logged and
+    lowered to it: only explicit arguments that contradict each other raise.
+    """
+    settings = (max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis)
+    if not any(type(setting) is _EnvironmentDefault for setting in settings):
+        return settings
+    configuration = read_configuration()
+    if type(max_export_batch_size) is _EnvironmentDefault:
+        max_export_batch_size = configuration.bsp_max_export_batch_size
+        if (
+            type(max_queue_size) is int
+            and 0 < max_queue_size < max_export_batch_size
+        ):
+            logger.warning(
+                "OTEL_BSP_MAX_EXPORT_BATCH_SIZE %d exceeds max_queue_size=%d; using %d",
+                max_export_batch_size,
+                max_queue_size,
+                max_queue_size,
+            )
+            max_export_batch_size = max_queue_size
+    if type(max_queue_size) is _EnvironmentDefault:
+        max_queue_size = configuration.bsp_max_queue_size
+    if type(schedule_delay_millis) is _EnvironmentDefault:
+        schedule_delay_millis = configuration.bsp_schedule_delay_millis
+    if type(export_timeout_millis) is _EnvironmentDefault:
+        export_timeout_millis = configuration.bsp_export_timeout_millis
+    return max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis
 
 
 def _wait_millis(name: str, value: int) -> int:
@@ -103,9 +163,23 @@ class BatchExportSpanProcessor(SpanProcessor):
     bounds how long :meth:`shutdown` waits for the last exports. The worker is
     a daemon thread, so a hung exporter does not keep the interpreter alive.
 
+    The sizes, the delay and the timeout not given default to the
+    ``OTEL_BSP_MAX_QUEUE_SIZE``, ``OTEL_BSP_SCHEDULE_DELAY``,
+    ``OTEL_BSP_MAX_EXPORT_BATCH_SIZE`` and ``OTEL_BSP_EXPORT_TIMEOUT``
+    variables, read when the processor is built, else 2048, 5000 ms, 512 and
+    30000 ms (see :mod:`opentelemetry.sdk.configuration`).
+
+    The first span dropped because the queue is full is logged at once
+    (warning), then at most one line every 60 seconds with the running
+    count, so a backend outage cannot flood the log; the counts are exact
+    either way.
+
     After :func:`os.fork` the child starts with an empty queue, zero counts
     and its own worker, so the parent's queued spans are exported once, by
-    the parent.
+    the parent. A process forked without :func:`os.fork` (a C-level
+    ``fork()``, as uWSGI and some prefork servers do) runs no fork hooks: the
+    processor notices the new process id on the next :meth:`on_end` and
+    starts afresh there the same way.
 
     :raises ValueError: if a size, the delay or the timeout is not a
         positive int, or ``max_export_batch_size`` exceeds ``max_queue_size``.
@@ -116,11 +190,16 @@ class BatchExportSpanProcessor(SpanProcessor):
     def __init__(
         self,
         span_exporter: SpanExporter,
-        max_queue_size: int = 2048,
-        schedule_delay_millis: float = 5000,
-        max_export_batch_size: int = 512,
-        export_timeout_millis: int = 30000,
+        max_queue_size: int = _DEFAULT_MAX_QUEUE_SIZE,
+        schedule_delay_millis: float = _DEFAULT_SCHEDULE_DELAY_MILLIS,
+        max_export_batch_size: int = _DEFAULT_MAX_EXPORT_BATCH_SIZE,
+        export_timeout_millis: int = _DEFAULT_EXPORT_TIMEOUT_MILLIS,
     ) -> None:
+        max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis = (
+            _settings_or_environment(
+                max_queue_size, schedule_delay_millis, max_export_batch_size, export_timeout_millis
+            )
+        )
         _positive_int("max_queue_size", max_queue_size)
         if type(schedule_delay_millis) not in (int, float) or not 0 < schedule_delay_millis < _INF:
             # A float, as v0.3 typed it, is fine: it only sets a wait.
@@ -185,6 +264,10 @@ class BatchExportSpanProcessor(SpanProcessor):
         self._failed_exports = 0
         self._shutdown_started = False
         self._shutdown_done = False
+        self._next_drop_log = 0.0
+        # The process this state belongs to: on_end compares it to notice a
+        # fork that ran no fork hooks.
+        self._pid = _getpid()
         self._worker = threading.Thread(
             target=self._run, name="BatchExportSpanProcessor", daemon=True
         )
@@ -195,10 +278,11 @@ class BatchExportSpanProcessor(SpanProcessor):
 
     def on_end(self, span: Span) -> None:
         """Queue ``span`` for export; drop and count it if the queue is full."""
+        if self._pid != _getpid() and not self._shutdown_started:
+            self._restart_in_forked_process()
         queue = self._queue
         if len(queue) >= self.max_queue_size:
-            with self._lock:
-                self._dropped_queue_full += 1
+            self._drop_queue_full()
             return
         queue.append(span)  # deque.append is atomic under the GIL: no lock needed
         if self._shutdown_started:
@@ -212,6 +296,31 @@ class BatchExportSpanProcessor(SpanProcessor):
                 # overflows: spans end faster than a GIL switch interval lets
                 # the worker run. A yield, not a wait: no lock, no export.
                 _sleep(0)
+
+    def _restart_in_forked_process(self) -> None:
+        """A fork the hooks did not see: start afresh here, as after :func:`os.fork`."""
+        # Claimed first, so another thread of the child does not restart too.
+        self._pid = _getpid()
+        logger.debug("%r: running in a forked process %d; restarting", self, self._pid)
+        self._start()
+
+    def _drop_queue_full(self) -> None:
+        """Count a span dropped on a full queue; log the first, then one line per interval."""
+        now = time.monotonic()
+        with self._lock:
+            self._dropped_queue_full += 1
+            dropped = self._dropped_queue_full
+            log = dropped == 1 or now >= self._next_drop_log
+            if log:
+                self._next_drop_log = now + _DROP_LOG_INTERVAL_SECONDS
+        if log:  # outside the lock: logging runs handlers this module does not own
+            logger.warning(
+                "%r: the export queue is full (%d spans); dropped so far: %d "
+                "(spans_dropped_queue_full)",
+                self,
+                self.max_queue_size,
+                dropped,
+            )
 
     def _drop_after_shutdown(self) -> None:
         """Take one span back off the queue and count it dropped.
@@ -252,7 +361,6 @@ class BatchExportSpanProcessor(SpanProcessor):
         next_export = time.monotonic() + delay
         # Spans up to this count (of all ever taken) must go out now, full batch or not.
         due = 0
-        reported_drops = 0
         while True:
             # Cleared before looking at the queue, so a span appended after the
             # look sets it again and the wait below returns at once.
@@ -262,12 +370,6 @@ class BatchExportSpanProcessor(SpanProcessor):
                     break
                 due = max(due, self._flush_up_to)
                 taken = self._taken
-                dropped = self._dropped_queue_full
-            if dropped > reported_drops:
-                report_failure(
-                    logger, "%r: queue full, spans dropped (see spans_dropped_queue_full)", self
-                )
-                reported_drops = dropped
             queued = len(queue)
             if queued >= self.max_export_batch_size or (queued and taken < due):
                 self._export_next_batch()

@@ -25,7 +25,12 @@ class SpanExporter:
     """Sends finished spans to a backend, a file or memory.
 
     ``export`` is never called concurrently for one exporter by the SDK's
-    processors, so an exporter needs no lock of its own for that.
+    processors, so an exporter needs no lock of its own for that. The
+    processors call it with ``Context.suppress_instrumentation`` set, and the
+    SDK records no span meanwhile: an exporter may use instrumented code (an
+    HTTP client, logging) without its spans coming back to it. It should
+    return a result rather than raise; what it raises anyway is reported and
+    counted as a failed export (see :doc:`/failure-handling`).
     """
 
     def export(self, spans: Sequence["Span"]) -> SpanExportResult:

@@ -289,6 +289,17 @@ def _scope(name: str, version: str) -> str:
     return "{" + ",".join(fields) + "}"
 
 
+def _each_span(spans: List[Span], failures: Optional[EncodingFailures]) -> List[str]:
+    """The ``Span`` objects of ``spans`` that can be encoded; the others go to ``failures``."""
+    encoded = []
+    for span in spans:
+        try:
+            encoded.append(_span(span))
+        except Exception as error:  # one bad span must not cost the batch
+            record_failure(failures, 1, error)
+    return encoded
+
+
 def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] = None) -> bytes:
     """The ``ExportTraceServiceRequest`` as UTF-8 JSON, grouped by resource and scope.
 
@@ -310,15 +321,12 @@ def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] =
             except Exception as error:
                 record_failure(failures, len(spans_of_scope), error)
                 continue
-            encoded_spans: List[str] = []
-            append = encoded_spans.append
-            for span in spans_of_scope:
-                try:
-                    append(_span(span))
-                except Exception as error:  # one bad span must not cost the batch
-                    record_failure(failures, 1, error)
-            if encoded_spans:
-                scope_spans.append(f'{{{scope_field}"spans":[{",".join(encoded_spans)}]}}')
+            try:  # all at once, the fast path; span by span only once one fails
+                encoded = ",".join(map(_span, spans_of_scope))
+            except Exception:
+                encoded = ",".join(_each_span(spans_of_scope, failures))
+            if encoded:
+                scope_spans.append(f'{{{scope_field}"spans":[{encoded}]}}')
         if scope_spans:
             resource_spans.append(
                 '{"resource":'

@@ -425,14 +425,19 @@ def _scope_chunk(
             return None
         scope_payload = b"".join(scope_parts)
         chunk.append(b"\x0a" + _varint(len(scope_payload)) + scope_payload)
-    encoded = len(chunk)
-    append = chunk.append
-    for span in spans:  # ScopeSpans.spans = 2
-        try:
-            append(_span_field(span))
-        except Exception as error:  # one bad span must not cost the batch
-            record_failure(failures, 1, error)
-    return chunk if len(chunk) > encoded else None
+    try:  # ScopeSpans.spans = 2: all at once, the fast path; span by span once one fails
+        span_fields = list(map(_span_field, spans))
+    except Exception:
+        span_fields = []
+        for span in spans:
+            try:
+                span_fields.append(_span_field(span))
+            except Exception as error:  # one bad span must not cost the batch
+                record_failure(failures, 1, error)
+    if not span_fields:
+        return None
+    chunk.extend(span_fields)
+    return chunk
 
 
 # -- reading responses ----------------------------------------------------

@@ -1,0 +1,212 @@
+"""The batch processor in operation: OTEL_BSP_* defaults, visible drops, forks without hooks."""
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from opentelemetry import trace as trace_api
+from opentelemetry.sdk.trace import Span
+from opentelemetry.sdk.trace.export import BatchExportSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.sdk.trace.export import batch_span_processor as bsp_module
+
+WAIT = 10
+ROOT = Path(__file__).resolve().parents[4]
+
+
+class GatedExporter(SpanExporter):
+    """Holds every export until the gate opens; records what it exported."""
+
+    def __init__(self):
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.exported = []
+
+    def export(self, spans):
+        self.entered.set()
+        self.gate.wait(WAIT)
+        self.exported.extend(spans)
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self):
+        self.gate.set()
+
+
+def _ended_span(number):
+    span = Span("s{}".format(number), trace_api.SpanContext(1, number))
+    span.start()
+    span.end()
+    return span
+
+
+@pytest.fixture
+def no_bsp_environment(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("OTEL_BSP_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+# -- OTEL_BSP_* ------------------------------------------------------------------
+
+
+def test_the_environment_sets_the_defaults(no_bsp_environment):
+    no_bsp_environment.setenv("OTEL_BSP_MAX_QUEUE_SIZE", "100")
+    no_bsp_environment.setenv("OTEL_BSP_SCHEDULE_DELAY", "250")
+    no_bsp_environment.setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "10")
+    no_bsp_environment.setenv("OTEL_BSP_EXPORT_TIMEOUT", "750")
+    processor = BatchExportSpanProcessor(GatedExporter())
+    try:
+        assert (
+            processor.max_queue_size,
+            processor.schedule_delay_millis,
+            processor.max_export_batch_size,
+            processor.export_timeout_millis,
+        ) == (100, 250, 10, 750)
+    finally:
+        processor.shutdown()
+
+
+def test_without_the_environment_the_defaults_are_v03s(no_bsp_environment):
+    processor = BatchExportSpanProcessor(GatedExporter())
+    try:
+        assert (
+            processor.max_queue_size,
+            processor.schedule_delay_millis,
+            processor.max_export_batch_size,
+            processor.export_timeout_millis,
+        ) == (2048, 5000, 512, 30000)
+    finally:
+        processor.shutdown()
+
+
+def test_bad_variables_are_logged_and_the_defaults_used(no_bsp_environment, caplog):
+    no_bsp_environment.setenv("OTEL_BSP_MAX_QUEUE_SIZE", "lots")
+    no_bsp_environment.setenv("OTEL_BSP_SCHEDULE_DELAY", "-5")
+    with caplog.at_level(logging.WARNING):
+        processor = BatchExportSpanProcessor(GatedExporter())
+    try:
+        assert (processor.max_queue_size, processor.schedule_delay_millis) == (2048, 5000)
+        assert "OTEL_BSP_MAX_QUEUE_SIZE" in caplog.text and "OTEL_BSP_SCHEDULE_DELAY" in caplog.text
+    finally:
+        processor.shutdown()
+
+
+def test_arguments_win_and_an_environment_batch_size_yields_to_a_given_queue_size(
+    no_bsp_environment, caplog
+):
+    no_bsp_environment.setenv("OTEL_BSP_MAX_QUEUE_SIZE", "4096")
+    no_bsp_environment.setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "600")
+    with caplog.at_level(logging.WARNING):
+        processor = BatchExportSpanProcessor(GatedExporter(), max_queue_size=300)
+    try:
+        assert (processor.max_queue_size, processor.max_export_batch_size) == (300, 300)
+        assert "OTEL_BSP_MAX_EXPORT_BATCH_SIZE 600 exceeds max_queue_size=300" in caplog.text
+    finally:
+        processor.shutdown()
+
+
+# -- drops are visible ----------------------------------------------------------------
+
+
+def test_the_first_drop_is_logged_then_one_line_per_interval_with_the_count(monkeypatch, caplog):
+    exporter = GatedExporter()
+    processor = BatchExportSpanProcessor(exporter, max_queue_size=1, max_export_batch_size=1)
+    clock = [1000.0]
+    monkeypatch.setattr(bsp_module.time, "monotonic", lambda: clock[0])
+    try:
+        processor.on_end(_ended_span(1))
+        assert exporter.entered.wait(WAIT)  # the worker holds span 1
+        processor.on_end(_ended_span(2))  # fills the queue
+        with caplog.at_level(logging.WARNING, logger=bsp_module.__name__):
+            processor.on_end(_ended_span(3))
+            processor.on_end(_ended_span(4))
+            clock[0] += 59.0
+            processor.on_end(_ended_span(5))
+            first_lines = [r.getMessage() for r in caplog.records if "queue is full" in r.getMessage()]
+            clock[0] += 2.0
+            processor.on_end(_ended_span(6))
+        lines = [r.getMessage() for r in caplog.records if "queue is full" in r.getMessage()]
+        assert len(first_lines) == 1 and first_lines[0].endswith("dropped so far: 1 (spans_dropped_queue_full)")
+        assert len(lines) == 2 and "dropped so far: 4" in lines[1]
+        assert processor.spans_dropped_queue_full == 4
+    finally:
+        exporter.gate.set()
+        processor.shutdown()
+
+
+# -- forks without hooks -----------------------------------------------------------------
+
+
+def test_a_new_process_id_on_end_starts_the_processor_afresh(monkeypatch):
+    exporter = GatedExporter()
+    exporter.gate.set()
+    processor = BatchExportSpanProcessor(exporter, max_export_batch_size=1)
+    try:
+        processor.on_end(_ended_span(1))
+        assert processor.force_flush(WAIT * 1000)
+        parent_worker = processor.worker_thread
+        monkeypatch.setattr(bsp_module, "_getpid", lambda: -1)  # as after a C-level fork()
+        processor.on_end(_ended_span(2))
+        assert processor.worker_thread is not parent_worker and processor.worker_thread.is_alive()
+        assert processor.spans_queued == 1  # zero counts, then this span
+        assert processor.force_flush(WAIT * 1000)
+        assert [span.context.span_id for span in exporter.exported] == [1, 2]
+    finally:
+        processor.shutdown()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform != "linux", reason="needs libc fork()")
+def test_a_c_level_fork_gets_its_own_worker_on_the_next_on_end(tmp_path):
+    """fork() through ctypes runs none of Python's fork hooks, as uWSGI's does not."""
+    program = '''
+import ctypes, os, sys
+from opentelemetry import trace as trace_api
+from opentelemetry.sdk.trace import Span
+from opentelemetry.sdk.trace.export import BatchExportSpanProcessor, SpanExporter, SpanExportResult
+
+class Counting(SpanExporter):
+    def __init__(self):
+        self.count = 0
+    def export(self, spans):
+        self.count += len(spans)
+        return SpanExportResult.SUCCESS
+
+def ended(number):
+    span = Span("s", trace_api.SpanContext(1, number))
+    span.start()
+    span.end()
+    return span
+
+exporter = Counting()
+processor = BatchExportSpanProcessor(exporter, max_export_batch_size=1)
+processor.on_end(ended(1))
+assert processor.force_flush(10000)
+pid = ctypes.CDLL(None).fork()
+if pid == 0:
+    for number in range(2, 7):
+        processor.on_end(ended(number))
+    flushed = processor.force_flush(10000)
+    os.write(1, "child {} {} {}\\n".format(flushed, exporter.count, processor.spans_queued).encode())
+    os._exit(0)
+os.waitpid(pid, 0)
+processor.on_end(ended(7))
+print("parent", processor.force_flush(10000), exporter.count, processor.spans_queued)
+processor.shutdown()
+'''
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "opentelemetry-api" / "src"), str(ROOT / "opentelemetry-sdk" / "src")]
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lines = sorted(result.stdout.split("\n"))[1:]
+    # The child exported its 5 spans itself (1 already counted in the copied
+    # exporter); the parent exported its own 2, unaffected.
+    assert lines == ["child True 6 5", "parent True 2 2"], result.stdout + result.stderr
