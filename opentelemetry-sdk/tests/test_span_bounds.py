@@ -380,7 +380,8 @@ def test_a_sampler_answering_something_else_is_reported_by_name(
 
 
 @pytest.mark.parametrize(
-    "decision", [sampling.Decision(True), sampling.Decision(True, None), sampling.Decision(True, {})]
+    "decision",
+    [sampling.Decision(True), sampling.Decision(True, None), sampling.Decision(True, {})],
 )
 def test_a_sampler_deciding_without_attributes_adds_none_and_logs_nothing(decision, caplog):
     tracer, _ = _tracer(sampler=_AnsweringSampler(decision))
