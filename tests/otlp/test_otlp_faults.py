@@ -21,8 +21,8 @@ import pytest
 
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import Span
-from opentelemetry.sdk.trace.export import SpanExportResult
+from opentelemetry.sdk.trace import Span, TracerSource
+from opentelemetry.sdk.trace.export import BatchExportSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.otlp import (
     OTLPSpanExporter,
     _http_sender,
@@ -57,14 +57,19 @@ class TricklingServer:
     """Answers each request with ``head``, then one byte every ``interval`` seconds.
 
     It stops after ``budget`` bytes, or as soon as the client closes the
-    connection, which sets :attr:`client_gave_up`.
+    connection, which sets :attr:`client_gave_up`. With ``first``, the first
+    request on a connection gets that whole answer, and the next one the trickle.
     """
 
-    def __init__(self, head: bytes, interval: float = 0.5, budget: int = 30) -> None:
+    def __init__(
+        self, head: bytes, interval: float = 0.5, budget: int = 30, first: bytes = b""
+    ) -> None:
         self._head = head
+        self._first = first
         self._interval = interval
         self._budget = budget
         self.bytes_trickled = 0
+        self.requests_read = 0
         self.client_gave_up = threading.Event()
         self._stopping = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -85,14 +90,36 @@ class TricklingServer:
             with connection:
                 self._answer(connection)
 
-    def _answer(self, connection: socket.socket) -> None:
-        connection.settimeout(10)
-        request = b""
-        while b"\r\n\r\n" not in request:
+    def _read_request(self, connection: socket.socket) -> bool:
+        """Read one whole request; ``False`` if the client closed the connection first."""
+        data = b""
+        while b"\r\n\r\n" not in data:
             chunk = connection.recv(65536)
             if not chunk:
+                return False
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(body) < length:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return False
+            body += chunk
+        self.requests_read += 1
+        return True
+
+    def _answer(self, connection: socket.socket) -> None:
+        connection.settimeout(10)
+        if not self._read_request(connection):
+            return
+        if self._first:
+            connection.sendall(self._first)
+            if not self._read_request(connection):
                 return
-            request += chunk
         connection.sendall(self._head)
         for _ in range(self._budget):
             if self._stopping.is_set():
@@ -124,8 +151,8 @@ class TricklingServer:
 def start_trickling_server():
     started = []
 
-    def start(head: bytes) -> TricklingServer:
-        started.append(TricklingServer(head))
+    def start(head: bytes, first: bytes = b"") -> TricklingServer:
+        started.append(TricklingServer(head, first=first))
         return started[-1]
 
     yield start
@@ -203,6 +230,27 @@ def test_host_with_several_addresses_shares_one_deadline_between_them(
             second.accept()
     finally:
         second.close()
+
+
+def test_retries_share_the_deadline_with_a_trickled_answer(
+    start_trickling_server, short_backoff, caplog
+):
+    server = start_trickling_server(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n",
+        first=b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n",
+    )
+    exporter = OTLPSpanExporter(server.endpoint, timeout=1)
+
+    with caplog.at_level(logging.WARNING):
+        result = exporter.export(make_spans())
+    exporter.shutdown()
+
+    # The 503 was retried, and the retry got only what was left of the timeout.
+    assert result is SpanExportResult.FAILED_RETRYABLE
+    assert server.requests_read == 2
+    assert "timed out" in caplog.text
+    assert server.client_gave_up.wait(10)
+    assert server.bytes_trickled < 30
 
 
 # -- 12: malformed responses never raise, and a 200 is a success -----------
@@ -709,3 +757,58 @@ def test_export_never_raises_whatever_it_is_given(receiver, caplog):
     exporter.shutdown()
 
     assert receiver.requests == []
+
+
+# -- end to end: tracer, batch processor, exporter, hostile server ---------
+
+
+def _traced_spans(processor, count):
+    source = TracerSource(shutdown_on_exit=False)
+    source.add_span_processor(processor)
+    tracer = source.get_tracer("faults")
+    for number in range(count):
+        tracer.start_span("span-{}".format(number)).end()
+    return source
+
+
+def _shut_down_within(source, seconds):
+    """Shut ``source`` down on another thread; whether it returned within ``seconds``."""
+    shutdown = threading.Thread(target=source.shutdown, daemon=True)
+    shutdown.start()
+    shutdown.join(seconds)
+    return not shutdown.is_alive()
+
+
+def test_trickling_server_behind_the_batch_processor_cannot_hold_up_shutdown(
+    start_trickling_server, caplog
+):
+    server = start_trickling_server(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+    processor = BatchExportSpanProcessor(
+        OTLPSpanExporter(server.endpoint, timeout=1), export_timeout_millis=10_000
+    )
+
+    with caplog.at_level(logging.WARNING):
+        source = _traced_spans(processor, 10)
+        assert _shut_down_within(source, 30)
+
+    # Nothing silently lost: every span is accounted for, none as exported.
+    assert processor.spans_exported == 0
+    assert processor.spans_failed_export == 10
+    assert server.client_gave_up.wait(10)
+
+
+def test_retry_after_holds_back_the_batch_processors_retries(receiver, caplog):
+    receiver.respond(503, headers=(("Retry-After", "120"),))
+    processor = BatchExportSpanProcessor(
+        OTLPSpanExporter(receiver.endpoint, timeout=5), export_timeout_millis=10_000
+    )
+
+    with caplog.at_level(logging.WARNING):
+        source = _traced_spans(processor, 10)
+        processor.force_flush(1_000)  # the processor retries every 0.1, 0.2, 0.4 s...
+        assert _shut_down_within(source, 30)
+
+    # ... but none of its retries reached the server that asked for two minutes.
+    assert len(receiver.requests) == 1
+    assert processor.spans_exported == 0
+    assert processor.spans_failed_export == 10
