@@ -28,9 +28,15 @@ def stock_of(item):
 
 def application(environ, start_response):
     items = parse_qs(environ.get("QUERY_STRING", "")).get("item", [])
-    # The pool's threads start with an empty context: carry the request's span to them.
-    body = "".join(pool.map(Context.with_current_context(stock_of), items)).encode()
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    # The pool's threads start with an empty context: carry the request's
+    # span to them.
+    body = "".join(
+        pool.map(Context.with_current_context(stock_of), items)
+    ).encode()
+    start_response(
+        "200 OK",
+        [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
+    )
     return [body]
 
 

@@ -42,13 +42,18 @@ def count_in_stock(item):
 def application(environ, start_response):
     item = parse_qs(environ.get("QUERY_STRING", "")).get("item", [""])[0]
     body = str(count_in_stock(item)).encode()
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    start_response(
+        "200 OK",
+        [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
+    )
     return [body]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8001, help="0 picks a free port")
+    parser.add_argument(
+        "--port", type=int, default=8001, help="0 picks a free port"
+    )
     args = parser.parse_args()
     configure_tracing("inventory", flush_on_sigterm=True)
     serve(TracingMiddleware(application), args.port)

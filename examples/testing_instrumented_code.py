@@ -1,4 +1,4 @@
-"""Testing instrumented code: its spans land in memory, where the test reads them.
+"""Testing instrumented code: its spans land in memory, for the test to read.
 
 Run with ``pytest examples/testing_instrumented_code.py``. In a real project
 the set-up part goes in ``conftest.py``.
@@ -9,7 +9,9 @@ import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerSource
 from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+    InMemorySpanExporter,
+)
 
 
 # The code under test, instrumented through the API only.
@@ -41,11 +43,14 @@ def test_checkout_reserves_each_item_inside_the_checkout_span(exporter):
     reserve_book, reserve_pen, checkout_span = exporter.get_finished_spans()
     assert checkout_span.name == "checkout"
     assert checkout_span.attributes["cart.size"] == 2
-    assert [reserve_book.attributes["item"], reserve_pen.attributes["item"]] == ["book", "pen"]
-    assert reserve_book.parent is checkout_span and reserve_pen.parent is checkout_span
+    assert reserve_book.attributes["item"] == "book"
+    assert reserve_pen.attributes["item"] == "pen"
+    assert reserve_book.parent is checkout_span
+    assert reserve_pen.parent is checkout_span
 
 
 def test_empty_cart_makes_one_span(exporter):
     checkout([])
 
-    assert [span.name for span in exporter.get_finished_spans()] == ["checkout"]
+    spans = exporter.get_finished_spans()
+    assert [span.name for span in spans] == ["checkout"]

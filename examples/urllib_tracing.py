@@ -14,9 +14,10 @@ _tracer = trace.get_tracer(__name__)
 
 
 def traced_urlopen(request, timeout=10.0, tracer=None):
-    """``urllib.request.urlopen(request)`` in a CLIENT span; ``request`` is a URL or a Request.
+    """``urllib.request.urlopen(request)`` in a CLIENT span.
 
-    The caller reads and closes the response, as with ``urlopen``.
+    ``request`` is a URL or a Request. The caller reads and closes the
+    response, as with ``urlopen``.
     ``tracer`` defaults to this module's.
     """
     tracer = tracer or _tracer
@@ -33,9 +34,10 @@ def traced_urlopen(request, timeout=10.0, tracer=None):
         propagators.inject(tracer, urllib.request.Request.add_header, request)
         try:
             response = urllib.request.urlopen(request, timeout=timeout)
-        except urllib.error.HTTPError as error:  # a 4xx or 5xx answer: the call failed
+        except urllib.error.HTTPError as error:  # 4xx or 5xx: the call failed
             span.set_attribute("http.status_code", error.code)
-            span.set_status(Status(StatusCanonicalCode.UNKNOWN, "HTTP {}".format(error.code)))
+            status = "HTTP {}".format(error.code)
+            span.set_status(Status(StatusCanonicalCode.UNKNOWN, status))
             raise
         span.set_attribute("http.status_code", response.status)
         return response

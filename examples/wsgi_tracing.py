@@ -21,7 +21,8 @@ class TracingMiddleware:
         self.tracer = tracer or trace.get_tracer(__name__)
 
     def __call__(self, environ, start_response):
-        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO") or "/"
+        method = environ["REQUEST_METHOD"]
+        path = environ.get("PATH_INFO") or "/"
         span = self.tracer.start_span(
             method + " " + path,
             parent=propagators.extract(_header, environ),
@@ -32,15 +33,18 @@ class TracingMiddleware:
         def traced_start_response(status, headers, exc_info=None):
             code = int(status.split(" ", 1)[0])
             span.set_attribute("http.status_code", code)
-            if code >= 500:  # the server failed; a 4xx is the client's error, not the server's
+            # 5xx: the server failed; a 4xx is the client's error, not ours
+            if code >= 500:
                 span.set_status(Status(StatusCanonicalCode.INTERNAL, status))
             return start_response(status, headers, exc_info)
 
         try:
-            with self.tracer.use_span(span):  # current while the application runs
+            # the span is current while the application runs
+            with self.tracer.use_span(span):
                 body = self.app(environ, traced_start_response)
         except Exception:
-            # The span records the exception as at the end of any ``with`` block, and ends.
+            # The span records the exception as at the end of any ``with``
+            # block, and ends.
             with self.tracer.use_span(span, end_on_exit=True):
                 raise
         return _SpanEndingBody(body, span)

@@ -12,8 +12,8 @@ PAGE = ROOT / "docs" / "span-model.rst"
 
 
 def _documented_output() -> str:
-    """The literal block after "It prints, on every run::" on the docs page."""
-    block = PAGE.read_text().split("It prints, on every run::\n\n", 1)[1]
+    """The output block after "It prints, on every run:" on the docs page."""
+    block = PAGE.read_text().split("It prints, on every run:\n\n.. code-block:: text\n\n", 1)[1]
     lines = []
     for line in block.splitlines():
         if line and not line.startswith("    "):

@@ -240,7 +240,10 @@ _UNUSABLE = {
 }
 _HOSTILE = dict(
     _UNUSABLE,
-    **{"int with raising __int__": lambda: _RaisingInt(5), "tuple of it": lambda: (_RaisingInt(1), 2)}
+    **{
+        "int with raising __int__": lambda: _RaisingInt(5),
+        "tuple of it": lambda: (_RaisingInt(1), 2),
+    }
 )
 
 

@@ -326,7 +326,9 @@ def test_link_with_unusable_ids_is_dropped_and_a_str_trace_state_repaired(
 # -- samplers that do not return a Decision ---------------------------------
 
 
-@pytest.mark.parametrize("answer, sampled", [(True, True), (False, False), (None, False), (1, False)])
+@pytest.mark.parametrize(
+    "answer, sampled", [(True, True), (False, False), (None, False), (1, False)]
+)
 def test_sampler_returning_something_else_than_a_decision_is_logged(
     exporter, caplog, answer, sampled
 ):

@@ -615,3 +615,24 @@ def test_factory_asking_for_a_tracer_while_it_runs_does_not_hang():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["TracerSource"]
+
+
+def test_distributed_context_factory_asking_for_the_manager_while_it_runs_does_not_hang():
+    result = _run_python(
+        """
+        from opentelemetry import distributedcontext
+        from opentelemetry.sdk.distributedcontext import DistributedContextManager
+
+        def factory(api_type):
+            distributedcontext.distributed_context_manager()  # re-entered while loading
+            return DistributedContextManager()
+
+        distributedcontext.set_preferred_distributed_context_manager_implementation(factory)
+        print(type(distributedcontext.distributed_context_manager()).__module__)
+        """
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "opentelemetry.sdk.distributedcontext.distributed_context_manager"
+    ]

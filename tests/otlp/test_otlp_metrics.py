@@ -291,3 +291,35 @@ def test_push_controller_delivers_deltas_to_the_receiver(receiver):
         for request in receiver.wait_for_requests(2)
     ]
     assert sent == [2, 5]
+
+
+def test_zero_code_meter_sends_to_the_environments_endpoint_at_exit(receiver):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("OTEL_", "OPENTELEMETRY_PYTHON"))
+    }
+    env.update(
+        OPENTELEMETRY_PYTHON_IMPLEMENTATION_METER="opentelemetry.sdk.metrics",
+        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+        OTEL_SERVICE_NAME="worker",
+    )
+    program = (
+        "from opentelemetry import metrics\n"
+        "meter = metrics.meter()\n"
+        "jobs = meter.create_metric('jobs', 'jobs done', '1', int, metrics.Counter, monotonic=True)\n"
+        "jobs.add(4, meter.get_label_set({}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    (request,) = receiver.wait_for_requests(1)
+    resource_metrics, (jobs,) = one_point(decode(request))
+    labels = {kv.key: kv.value.string_value for kv in resource_metrics.resource.attributes}
+    assert labels["service.name"] == "worker"
+    assert (jobs.name, jobs.sum.data_points[0].as_int, jobs.sum.is_monotonic) == ("jobs", 4, True)

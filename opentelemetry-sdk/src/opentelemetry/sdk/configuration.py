@@ -34,7 +34,7 @@ SAMPLERS = (
     "parentbased_always_off",
     "parentbased_traceidratio",
 )
-#: The exporters ``OTEL_TRACES_EXPORTER`` may name.
+#: The exporters ``OTEL_TRACES_EXPORTER`` and ``OTEL_METRICS_EXPORTER`` may name.
 EXPORTERS = ("otlp", "console", "none")
 #: The propagators ``OTEL_PROPAGATORS`` may name.
 PROPAGATORS = ("tracecontext", "baggage", "b3", "b3multi", "none")
@@ -202,6 +202,8 @@ class Configuration:
         "attribute_value_length_limit",
         "traces_exporter",
         "propagators",
+        "metrics_exporter",
+        "metric_export_interval_millis",
     )
 
     def __init__(self, environ: Mapping[str, str]) -> None:
@@ -264,6 +266,14 @@ class Configuration:
         #: ``OTEL_PROPAGATORS``: names from :data:`PROPAGATORS`, ``()`` for none.
         self.propagators: Tuple[str, ...] = _names(
             environ, "OTEL_PROPAGATORS", PROPAGATORS, ("tracecontext", "baggage")
+        )
+        #: ``OTEL_METRICS_EXPORTER``: names from :data:`EXPORTERS`, ``()`` for none.
+        self.metrics_exporter: Tuple[str, ...] = _names(
+            environ, "OTEL_METRICS_EXPORTER", EXPORTERS, ("otlp",)
+        )
+        #: ``OTEL_METRIC_EXPORT_INTERVAL`` in milliseconds: how often metrics are pushed.
+        self.metric_export_interval_millis: int = _integer(  # type: ignore[assignment]
+            environ, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 1
         )
 
     def __setattr__(self, name: str, value: object) -> None:

@@ -25,6 +25,7 @@ hands the batcher's records to an exporter (:mod:`.export`).
 
 from opentelemetry.util import time_ns
 
+from .environment_setup import configured_meter, get_opentelemetry_implementation
 from .export.aggregate import Aggregator
 from .export.batcher import Batcher, UngroupedBatcher
 from .handles import BaseHandle, CounterHandle, GaugeHandle, MeasureHandle
@@ -45,5 +46,7 @@ __all__ = [
     "Meter",
     "Metric",
     "Record",
+    "configured_meter",
+    "get_opentelemetry_implementation",
     "time_ns",
 ]

@@ -96,6 +96,8 @@ class Meter(metrics_api.Meter):
         self._metrics_in_order: List[Metric] = []
         # One label set per distinct labels, by the label set's key.
         self._label_sets: Dict[str, LabelSet] = {}
+        #: The push controllers the zero-code setup started for this meter.
+        self.controllers: List[Any] = []
         _meters.add(self)
 
     def collect(self) -> None:

@@ -198,6 +198,7 @@ def install_propagators(configuration: Optional[Configuration] = None) -> None:
     already in use (then this is logged and the manager kept).
     """
     from opentelemetry import distributedcontext as dctx_api
+    from opentelemetry import metrics as metrics_api
     from opentelemetry import propagators
 
     from ..distributedcontext import DistributedContextManager
@@ -228,10 +229,12 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
     the API's no-op source, and nothing installed. For
     :class:`opentelemetry.distributedcontext.DistributedContextManager`: the
     SDK's manager, with the ``baggage`` format when ``OTEL_PROPAGATORS``
-    names it. Any other type raises :exc:`TypeError`, which the loader logs
+    names it. For :class:`opentelemetry.metrics.Meter`: the meter of
+    :func:`opentelemetry.sdk.metrics.configured_meter`. Any other type raises :exc:`TypeError`, which the loader logs
     before it falls back to the no-op.
     """
     from opentelemetry import distributedcontext as dctx_api
+    from opentelemetry import metrics as metrics_api
 
     configuration = read_configuration()
     if isinstance(api_type, type) and issubclass(api_type, trace_api.TracerSource):
@@ -245,6 +248,10 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
         if configuration.sdk_disabled:
             return dctx_api.DistributedContextManager()
         return DistributedContextManager(http_text_format=_context_format(configuration))
+    if isinstance(api_type, type) and issubclass(api_type, metrics_api.Meter):
+        from ..metrics import environment_setup as metrics_setup
+
+        return metrics_setup.get_opentelemetry_implementation(api_type)
     raise TypeError("opentelemetry.sdk has no implementation of {!r}".format(api_type))
 
 
