@@ -177,3 +177,19 @@ def test_without_network_our_side_runs_alone_and_says_why(tmp_path):
     [row] = results["scenarios"]
     assert row["key"] == "b" and isinstance(row["ours"]["best"], float) and "reference" not in row
     assert isinstance(row["floor"]["best"], float)
+
+
+def test_micro_benchmarks_time_every_trick_both_ways():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "micro.py"), "--number", "10"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    rows = result.stdout.splitlines()[1:]
+    assert len(rows) >= 10
+    for row in rows:
+        timed, where = row.split("  sdk/")
+        trick_ns, plain_ns = timed.split()[-2:]
+        assert float(trick_ns) > 0 and float(plain_ns) > 0, row
+        assert (ROOT / "opentelemetry-sdk/src/opentelemetry/sdk" / where.split()[0]).is_file()

@@ -316,3 +316,14 @@ def test_an_unsampled_span_started_as_current_is_current_inside_the_block():
         assert tracer.get_current_span() is span
         assert not span.get_context().trace_options.sampled
     assert tracer.get_current_span() is None
+
+
+@pytest.mark.parametrize("option", ["max_attributes", "max_events", "max_links"])
+def test_an_invalid_limit_is_logged_by_its_name_and_zero_is_the_least_accepted(option, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert getattr(SpanLimits(**{option: 0}), option) == 0
+    assert caplog.records == []
+    with caplog.at_level(logging.WARNING):
+        limits = SpanLimits(**{option: -1})
+    assert getattr(limits, option) == getattr(SpanLimits(), option)
+    assert "SpanLimits {}=-1 ".format(option) in caplog.text
