@@ -812,3 +812,24 @@ def test_retry_after_holds_back_the_batch_processors_retries(receiver, caplog):
     assert len(receiver.requests) == 1
     assert processor.spans_exported == 0
     assert processor.spans_failed_export == 10
+
+
+def test_sender_names_what_it_carries_in_its_log_lines(receiver, caplog):
+    sender = _http_sender.HTTPSender(
+        receiver.endpoint + "/v1/metrics",
+        {},
+        5.0,
+        "none",
+        "application/json",
+        None,
+        _json_encoding.decode_error_message,
+        items="data points",
+    )
+    receiver.respond(400, body=b'{"message":"bad metric"}')
+
+    with caplog.at_level(logging.WARNING):
+        result, _ = sender.send(b"{}", 2)
+    sender.close()
+
+    assert result is SpanExportResult.FAILED_NOT_RETRYABLE
+    assert "rejected data points: HTTP 400 Bad Request: bad metric" in caplog.text

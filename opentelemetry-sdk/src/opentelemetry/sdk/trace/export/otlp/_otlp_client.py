@@ -59,6 +59,7 @@ class OTLPClient:
             self._encoding.content_type,
             tls,
             self._encoding.decode_error_message,
+            items=items,
         )
 
     def send(
