@@ -44,7 +44,11 @@ def test_a_response_that_is_not_one_raises_value_error(body):
 
 @pytest.mark.parametrize(
     "body, message",
-    [(b'{"code":3,"message":"bad span"}', "bad span"), (b'{"code":3}', ""), (b'{"message":5}', "5")],
+    [
+        (b'{"code":3,"message":"bad span"}', "bad span"),
+        (b'{"code":3}', ""),
+        (b'{"message":5}', "5"),
+    ],
 )
 def test_error_message_is_the_status_message(body, message):
     assert _json_encoding.decode_error_message(body) == message
