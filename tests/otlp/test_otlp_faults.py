@@ -567,9 +567,34 @@ def test_endpoint_user_and_password_are_sent_as_basic_auth_and_never_shown(recei
     ).decode("ascii")
     assert request.path == "/v1/traces"
     assert "rejected spans" in caplog.text  # the warning is there, the password is not
+    assert "go over plain http" in caplog.text
     assert "hunter" not in caplog.text
     assert "hunter" not in repr(exporter)
     assert "hunter" not in repr(resolve_settings({}, endpoint=endpoint))
+
+
+def test_api_key_in_the_query_string_is_sent_and_never_shown(receiver, caplog):
+    receiver.respond(400, body=b"bad request")
+    endpoint = receiver.endpoint + "/otlp?api_key=hunter2&region=eu"
+    with caplog.at_level(logging.DEBUG):
+        exporter = OTLPSpanExporter(endpoint)
+        exporter.export(make_spans())
+    exporter.shutdown()
+
+    assert receiver.requests[0].path == "/otlp/v1/traces?api_key=hunter2&region=eu"
+    assert "/otlp/v1/traces?api_key=***&region=*** rejected spans" in caplog.text
+    assert "hunter2" not in caplog.text
+    assert "hunter2" not in repr(exporter)
+    assert "hunter2" not in repr(resolve_settings({}, endpoint=endpoint))
+
+
+def test_endpoint_credentials_over_https_are_sent_without_a_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        settings = resolve_settings({}, endpoint="https://alice:hunter2@collector:4318")
+
+    assert settings.headers["Authorization"].startswith("Basic ")
+    assert settings.url == "https://collector:4318/v1/traces"
+    assert caplog.records == []
 
 
 def test_endpoint_credentials_never_appear_in_delivery_failures(closed_port, caplog):

@@ -33,6 +33,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 from ...._error_handler import report_exception, report_failure
 from .._shutdown_exports import exporting_at_shutdown
 from ..span_exporter import SpanExportResult
+from ._environment import shown_url
 
 __all__ = ["HTTPSender", "printable", "retry_after_seconds", "tls_context"]
 
@@ -231,7 +232,7 @@ class HTTPSender:
     ) -> None:
         self._items = items
         parts = urllib.parse.urlsplit(url)
-        self._url = url
+        self._url = shown_url(url)  # for log lines: the request uses the parts above
         self._https = parts.scheme == "https"
         self._host = parts.hostname or ""
         self._port = parts.port or (443 if self._https else 80)
