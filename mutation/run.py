@@ -89,6 +89,7 @@ _LOG_LINE_PATTERNS = [
     r"^\s*\"[^\"]*%[-.\d]*[rsdx][^\"]*\",",
 ]
 _RESULT_LINE = re.compile(r"^\s*(\S+__mutmut_\d+): (\w[\w ]*)$")
+_DETECTED = ("killed", "timeout")
 # Mutants no test could kill, each with the reason (docs/testing.rst explains the kinds).
 EQUIVALENT_FILE = Path(__file__).resolve().parent / "equivalent.txt"
 
@@ -177,7 +178,8 @@ def run_module(
         print(f"{module}: mutmut reported no mutants", flush=True)
         return 0, 0, []
     equivalent = load_equivalent()
-    not_killed = sorted(name for name, status in statuses.items() if status != "killed")
+    # A mutant that makes the tests hang (mutmut's timeout) was noticed too.
+    not_killed = sorted(name for name, status in statuses.items() if status not in _DETECTED)
     survivors = [name for name in not_killed if name not in equivalent]
     counted = len(statuses) - (len(not_killed) - len(survivors))
     killed = counted - len(survivors)

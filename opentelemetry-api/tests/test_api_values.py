@@ -4,6 +4,8 @@ Equality of span contexts weighs every field; the text of events and links
 names every field (it is what a console exporter and a debugger show).
 """
 
+import inspect
+import logging
 import sys
 
 import pytest
@@ -15,8 +17,11 @@ from opentelemetry.trace import (
     Span,
     SpanContext,
     TraceOptions,
+    Tracer,
+    TracerSource,
     TraceState,
 )
+from opentelemetry.trace.sampling import ProbabilitySampler
 
 SAMPLED = TraceOptions(TraceOptions.SAMPLED)
 
@@ -80,3 +85,44 @@ def test_no_op_use_span_not_ending_on_exit_leaves_the_span_alone():
             raise ValueError("boom")
     assert span.exits == []
     assert sys.exc_info() == (None, None, None)
+
+
+# -- defaults of the v0.3 call shapes ------------------------------------------
+
+
+def test_a_span_context_without_options_is_not_sampled():
+    context = SpanContext(1, 2, trace_options=None)
+    assert context.trace_options == TraceOptions.DEFAULT and not context.trace_options.sampled
+
+
+def test_v0_3_defaults_of_get_tracer_and_start_span():
+    get_tracer = inspect.signature(TracerSource.get_tracer).parameters
+    assert get_tracer["instrumenting_library_version"].default == ""
+    start_span = inspect.signature(Tracer.start_span).parameters
+    assert start_span["set_status_on_exception"].default is True
+
+
+# -- sampling rates at their bounds ------------------------------------------------
+
+
+@pytest.mark.parametrize("rate", [0, 0.0, 1, 1.0, 0.5])
+def test_rates_from_0_to_1_inclusive_are_taken_as_given(rate, caplog):
+    with caplog.at_level(logging.WARNING):
+        sampler = ProbabilitySampler(rate)
+    assert sampler.rate == rate and type(sampler.rate) is float
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize("rate, clamped", [(-1e-9, 0.0), (1.000001, 1.0), (2, 1.0)])
+def test_rates_just_past_the_bounds_are_clamped_with_a_warning(rate, clamped, caplog):
+    with caplog.at_level(logging.WARNING):
+        sampler = ProbabilitySampler(rate)
+    assert sampler.rate == clamped
+    assert "not a number from 0 to 1" in caplog.text
+
+
+def test_the_bound_is_the_rate_times_two_to_the_64():
+    assert ProbabilitySampler.get_bound_for_rate(1.0) == 2**64
+    assert ProbabilitySampler.get_bound_for_rate(0.5) == 2**63
+    assert ProbabilitySampler.get_bound_for_rate(0.0) == 0
+    assert ProbabilitySampler(0.25).bound == 2**62

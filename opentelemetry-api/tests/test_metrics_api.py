@@ -118,3 +118,88 @@ def test_importing_the_metrics_api_does_not_load_typing():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+class Recorded(metrics.DefaultMeter):
+    """A meter that records what reaches it."""
+
+    def __init__(self):
+        self.calls = []
+
+    def create_metric(self, name, description, unit, value_type, metric_type, *rest, **keywords):
+        meter = self
+
+        class RecordedMetric(metrics.DefaultMetric):
+            def add(self, value, label_set):
+                meter.calls.append(("add", name, value, label_set))
+
+            def get_handle(self, label_set):
+                metric = self
+
+                class Handle(metrics.DefaultMetricHandle):
+                    def add(self, value):
+                        metric.add(value, label_set)
+
+                return Handle()
+
+        self.calls.append(("create", name))
+        return RecordedMetric()
+
+    def get_label_set(self, labels):
+        self.calls.append(("labels", tuple(labels.items())))
+        return ("label set", tuple(labels.items()))
+
+    def record_batch(self, label_set, record_tuples):
+        for metric, value in record_tuples:
+            metric.add(value, label_set)
+
+
+def test_meter_asked_for_while_loading_gives_metrics_that_follow_the_real_meter():
+    real = Recorded()
+    made_while_loading = {}
+
+    def factory(api_type):
+        # An instrumented module imported by the factory takes its metric now.
+        early = metrics.meter()
+        made_while_loading["meter"] = early
+        made_while_loading["counter"] = early.create_metric("early", "d", "1", int, metrics.Counter)
+        made_while_loading["labels"] = early.get_label_set({"k": "v"})
+        made_while_loading["counter"].add(1, made_while_loading["labels"])  # before: dropped
+        return real
+
+    metrics.set_preferred_meter_implementation(factory)
+    assert metrics.meter() is real
+    assert made_while_loading["meter"] is not real
+    counter, labels = made_while_loading["counter"], made_while_loading["labels"]
+    counter.add(2, labels)
+    counter.get_handle(labels).add(3)
+    made_while_loading["meter"].record_batch(labels, [(counter, 4)])
+    resolved = ("label set", (("k", "v"),))
+    assert real.calls == [
+        ("create", "early"),
+        ("labels", (("k", "v"),)),
+        ("add", "early", 2, resolved),
+        ("add", "early", 3, resolved),
+        ("add", "early", 4, resolved),
+    ]
+
+
+def test_preference_set_while_the_meter_loads_raises():
+    errors = []
+
+    def factory(api_type):
+        try:
+            metrics.set_preferred_meter_implementation(lambda api_type: None)
+        except RuntimeError as error:
+            errors.append(error)
+        return RecordingMeter()
+
+    metrics.set_preferred_meter_implementation(factory)
+    metrics.meter()
+    assert len(errors) == 1
+
+
+def test_preference_that_is_not_callable_is_logged_and_ignored(caplog):
+    metrics.set_preferred_meter_implementation(RecordingMeter())
+    assert "it takes a factory" in caplog.text
+    assert type(metrics.meter()) is metrics.DefaultMeter

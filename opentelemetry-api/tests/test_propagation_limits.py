@@ -263,3 +263,19 @@ def test_one_tracestate_line_is_read_whatever_its_container(tracestate):
     context = extract([VERSION_00], tracestate)
     assert (context.trace_id, context.span_id) == (TRACE_ID, SPAN_ID)
     assert dict(context.trace_state) == {"a": "1"}
+
+
+@pytest.mark.parametrize(
+    "traceparent, tracestate",
+    [
+        ([VERSION_00], None),  # the usual header, no trace state
+        ([VERSION_00], ["a=1"]),  # the usual pair
+        ([VERSION_00], ["a=1", "b=2"]),  # trace state over two lines
+        ([" " + VERSION_00], ["a=1 "]),  # the general rules for both
+        ([" " + VERSION_00], None),
+    ],
+)
+def test_an_extracted_context_is_remote_whichever_path_reads_it(traceparent, tracestate):
+    context = extract(traceparent, tracestate)
+    assert context.is_remote is True
+    assert context.trace_options == TraceOptions.SAMPLED and context.trace_options.sampled

@@ -63,7 +63,7 @@ def test_update_in_place_takes_a_mapping_pairs_or_keywords():
 
 @pytest.mark.parametrize("args", [("a", "1", "x"), ("a", "1", "x", "y")])
 def test_update_with_more_than_two_positional_arguments_raises_type_error(args):
-    with pytest.raises(TypeError, match="update expected \\(key, value\\) or at most 1 mapping"):
+    with pytest.raises(TypeError, match=r"^update expected \(key, value\) or at most 1 mapping$"):
         TraceState().update(*args)
 
 

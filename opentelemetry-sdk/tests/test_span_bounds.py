@@ -316,3 +316,177 @@ def test_an_unsampled_span_started_as_current_is_current_inside_the_block():
         assert tracer.get_current_span() is span
         assert not span.get_context().trace_options.sampled
     assert tracer.get_current_span() is None
+
+
+@pytest.mark.parametrize("option", ["max_attributes", "max_events", "max_links"])
+def test_an_invalid_limit_is_logged_by_its_name_and_zero_is_the_least_accepted(option, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert getattr(SpanLimits(**{option: 0}), option) == 0
+    assert caplog.records == []
+    with caplog.at_level(logging.WARNING):
+        limits = SpanLimits(**{option: -1})
+    assert getattr(limits, option) == getattr(SpanLimits(), option)
+    assert "SpanLimits {}=-1 ".format(option) in caplog.text
+
+
+# -- samplers and names that misbehave ----------------------------------------------
+
+
+@pytest.fixture
+def fresh_error_reports(monkeypatch):
+    """Reports are rate-limited per message: each test sees its own."""
+    from opentelemetry.sdk import _error_handler
+
+    monkeypatch.setattr(_error_handler, "_last_logged", {})
+
+
+class _RaisingSampler(sampling.Sampler):
+    def should_sample(self, *args, **kwargs):
+        raise RuntimeError("sampler broke")
+
+
+class _AnsweringSampler(sampling.Sampler):
+    def __init__(self, answer):
+        self.answer = answer
+
+    def should_sample(self, *args, **kwargs):
+        return self.answer
+
+    def __repr__(self):
+        return "AnsweringSampler({!r})".format(self.answer)
+
+
+def test_a_sampler_that_raises_is_reported_once_and_the_span_not_sampled(
+    fresh_error_reports, caplog
+):
+    tracer, _ = _tracer(sampler=_RaisingSampler())
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s")
+    assert not span.get_context().trace_options.sampled and span.get_context().is_valid()
+    [record] = caplog.records
+    assert "sampler broke" in caplog.text
+
+
+@pytest.mark.parametrize("answer", ["yes", None, 1])
+def test_a_sampler_answering_something_else_is_reported_by_name(
+    fresh_error_reports, caplog, answer
+):
+    tracer, _ = _tracer(sampler=_AnsweringSampler(answer))
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s")
+    assert not span.get_context().trace_options.sampled
+    assert "AnsweringSampler({!r})".format(answer) in caplog.text
+    assert "not a Decision" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [sampling.Decision(True), sampling.Decision(True, None), sampling.Decision(True, {})],
+)
+def test_a_sampler_deciding_without_attributes_adds_none_and_logs_nothing(decision, caplog):
+    tracer, _ = _tracer(sampler=_AnsweringSampler(decision))
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", attributes={"own": 1})
+    assert dict(span.attributes) == {"own": 1}
+    assert caplog.records == []
+
+
+def test_a_span_name_that_is_not_a_str_is_logged_as_a_span_name(caplog):
+    tracer, _ = _tracer()
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span(42)
+    assert span.name == "42"
+    assert "Span name of type int" in caplog.text
+
+
+def test_a_parent_context_with_ids_of_the_wrong_type_is_logged_as_the_parent(caplog):
+    tracer, _ = _tracer()
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", parent=trace_api.SpanContext("abc", 1))
+    assert span.parent is None and span.context.is_valid()
+    assert "Ignored parent" in caplog.text
+
+
+# -- use_span with spans of other implementations, and decorating ---------------------
+
+
+class _ForeignSpan(trace_api.Span):
+    """A span of another implementation: records what its ``__exit__`` gets."""
+
+    def __init__(self):
+        self.exits = []
+
+    def get_context(self):
+        return trace_api.SpanContext(0x1234, 0x5678)
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        self.exits.append((exc_type, exc_val, exc_tb))
+
+
+def test_use_span_ending_a_foreign_span_on_an_exception_hands_it_the_exception():
+    tracer, _ = _tracer()
+    span = _ForeignSpan()
+    error = ValueError("boom")
+    with pytest.raises(ValueError):
+        with tracer.use_span(span, end_on_exit=True):
+            assert tracer.get_current_span() is span
+            raise error
+    [(exc_type, exc_val, exc_tb)] = span.exits
+    assert exc_type is ValueError and exc_val is error and exc_tb is not None
+
+
+def test_start_as_current_span_as_a_decorator_traces_with_its_kind_and_links():
+    tracer, exporter = _tracer()
+    link = trace_api.Link(trace_api.SpanContext(0x1234, 0x5678), {"why": "batch"})
+
+    @tracer.start_as_current_span("work", kind=trace_api.SpanKind.CONSUMER, links=[link])
+    def work(value):
+        return value * 2
+
+    assert work(21) == 42
+    [span] = exporter.get_finished_spans()
+    assert span.name == "work" and span.kind is trace_api.SpanKind.CONSUMER
+    assert [(l.context, dict(l.attributes)) for l in span.links] == [
+        (link.context, {"why": "batch"})
+    ]
+
+
+# -- attribute values of unusual types ----------------------------------------------------
+
+
+class _Float(float):
+    pass
+
+
+class _Unprintable:
+    def __str__(self):
+        raise RuntimeError("no text")
+
+
+def test_a_float_subclass_value_is_kept_as_a_plain_float():
+    tracer, _ = _tracer()
+    span = tracer.start_span("s", attributes={"at.start": _Float(1.5)})
+    span.set_attribute("later", _Float(2.5))
+    assert dict(span.attributes) == {"at.start": 1.5, "later": 2.5}
+    assert {type(value) for value in span.attributes.values()} == {float}
+
+
+def test_attributes_given_as_a_read_only_mapping_are_kept():
+    import types
+
+    tracer, _ = _tracer()
+    span = tracer.start_span("s", attributes=types.MappingProxyType({"a": 1}))
+    assert dict(span.attributes) == {"a": 1}
+
+
+def test_a_name_whose_str_raises_becomes_a_placeholder_naming_its_type(caplog):
+    tracer, _ = _tracer()
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span(_Unprintable())
+    assert span.name == "<unprintable _Unprintable>"
+
+
+def test_the_length_limit_cuts_a_one_string_list_too():
+    tracer, _ = _tracer(span_limits=SpanLimits(max_attribute_length=2))
+    span = tracer.start_span("s", attributes={"one": ["abc"], "two": ["abc", "de"]})
+    assert dict(span.attributes) == {"one": ["ab"], "two": ["ab", "de"]}

@@ -567,9 +567,34 @@ def test_endpoint_user_and_password_are_sent_as_basic_auth_and_never_shown(recei
     ).decode("ascii")
     assert request.path == "/v1/traces"
     assert "rejected spans" in caplog.text  # the warning is there, the password is not
+    assert "go over plain http" in caplog.text
     assert "hunter" not in caplog.text
     assert "hunter" not in repr(exporter)
     assert "hunter" not in repr(resolve_settings({}, endpoint=endpoint))
+
+
+def test_api_key_in_the_query_string_is_sent_and_never_shown(receiver, caplog):
+    receiver.respond(400, body=b"bad request")
+    endpoint = receiver.endpoint + "/otlp?api_key=hunter2&region=eu"
+    with caplog.at_level(logging.DEBUG):
+        exporter = OTLPSpanExporter(endpoint)
+        exporter.export(make_spans())
+    exporter.shutdown()
+
+    assert receiver.requests[0].path == "/otlp/v1/traces?api_key=hunter2&region=eu"
+    assert "/otlp/v1/traces?api_key=***&region=*** rejected spans" in caplog.text
+    assert "hunter2" not in caplog.text
+    assert "hunter2" not in repr(exporter)
+    assert "hunter2" not in repr(resolve_settings({}, endpoint=endpoint))
+
+
+def test_endpoint_credentials_over_https_are_sent_without_a_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        settings = resolve_settings({}, endpoint="https://alice:hunter2@collector:4318")
+
+    assert settings.headers["Authorization"].startswith("Basic ")
+    assert settings.url == "https://collector:4318/v1/traces"
+    assert caplog.records == []
 
 
 def test_endpoint_credentials_never_appear_in_delivery_failures(closed_port, caplog):
@@ -812,3 +837,24 @@ def test_retry_after_holds_back_the_batch_processors_retries(receiver, caplog):
     assert len(receiver.requests) == 1
     assert processor.spans_exported == 0
     assert processor.spans_failed_export == 10
+
+
+def test_sender_names_what_it_carries_in_its_log_lines(receiver, caplog):
+    sender = _http_sender.HTTPSender(
+        receiver.endpoint + "/v1/metrics",
+        {},
+        5.0,
+        "none",
+        "application/json",
+        None,
+        _json_encoding.decode_error_message,
+        items="data points",
+    )
+    receiver.respond(400, body=b'{"message":"bad metric"}')
+
+    with caplog.at_level(logging.WARNING):
+        result, _ = sender.send(b"{}", 2)
+    sender.close()
+
+    assert result is SpanExportResult.FAILED_NOT_RETRYABLE
+    assert "rejected data points: HTTP 400 Bad Request: bad metric" in caplog.text

@@ -1,6 +1,8 @@
 """The processor chain's force_flush shares one deadline among its processors, on a fake clock."""
 
 import inspect
+import logging
+import os
 import types
 
 import pytest
@@ -11,7 +13,8 @@ from opentelemetry.sdk.trace.span_processor import MultiSpanProcessor, SpanProce
 
 class _Clock:
     def __init__(self):
-        self.now = 500.0
+        # Zero, so deadline arithmetic in milliseconds is exact: 30.001 s is 30001 ms.
+        self.now = 0.0
 
     def monotonic(self):
         return self.now
@@ -70,3 +73,46 @@ def test_force_flush_waits_30_seconds_unless_told_otherwise(clock):
     assert flusher.budgets == [30000]
     for cls in (SpanProcessor, MultiSpanProcessor):
         assert inspect.signature(cls.force_flush).parameters["timeout_millis"].default == 30000
+
+
+def test_a_timeout_that_is_not_a_number_is_logged_and_30_seconds_used(clock, caplog):
+    chain = MultiSpanProcessor()
+    flusher = _SlowFlusher(clock, 0)
+    chain.add_span_processor(flusher)
+    with caplog.at_level(logging.WARNING):
+        chain.force_flush("soon")
+    assert flusher.budgets == [30000]
+    assert "force_flush timeout" in caplog.text
+
+
+def test_a_processor_without_force_flush_is_skipped_and_the_next_still_flushes(clock):
+    class WithoutFlush:
+        def on_start(self, span):
+            """Nothing to do."""
+
+        def on_end(self, span):
+            """Nothing to do."""
+
+    chain = MultiSpanProcessor()
+    flusher = _SlowFlusher(clock, 0)
+    chain.add_span_processor(WithoutFlush())
+    chain.add_span_processor(flusher)
+    assert chain.force_flush(1234) is True
+    assert flusher.budgets == [1234]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_processors_can_be_added_in_a_forked_child():
+    chain = MultiSpanProcessor()
+    chain.add_span_processor(SpanProcessor())
+    pid = os.fork()
+    if pid == 0:  # the child: report through the exit code, skip pytest's teardown
+        code = 1
+        try:
+            chain.add_span_processor(SpanProcessor())
+            code = 0 if chain.force_flush(10) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -34,7 +34,7 @@ a handle binds a metric to one label set so repeated updates skip the lookup.
 from __future__ import annotations
 
 import abc
-import threading
+import logging
 
 from ..util import loader
 
@@ -322,25 +322,174 @@ class DefaultMeter(Meter):
 
 _DEFAULT_METRIC = DefaultMetric()
 
+logger = logging.getLogger(__name__)
+
 _METER: Optional[Meter] = None
 _METER_FACTORY: Optional[MeterFactory] = None
-_LOCK = threading.Lock()
+_LOAD_ONCE = loader._LoadOnce()
+
+
+def _loaded_meter() -> Optional[Meter]:
+    return _METER
+
+
+def _load_meter() -> Meter:
+    global _METER  # pylint: disable=global-statement
+    # A factory returning None (allowed in v0.3) is logged and the no-op used.
+    found = loader.load_implementation(
+        Meter,  # type: ignore[type-abstract]
+        _METER_FACTORY,  # type: ignore[arg-type]
+        DefaultMeter,
+    )
+    _METER = found
+    return found
+
+
+class _LabelSetWhileLoading(LabelSet):
+    """A label set handed out while the meter loads: the real one's labels, resolved later."""
+
+    __slots__ = ("_labels", "_real")
+
+    def __init__(self, labels: Dict[str, str]) -> None:
+        self._labels = labels
+        self._real: Optional[LabelSet] = None
+
+    def resolved(self, meter: Meter) -> LabelSet:
+        if self._real is None:
+            self._real = meter.get_label_set(self._labels)
+        return self._real
+
+
+def _resolved(label_set: LabelSet, meter: Meter) -> LabelSet:
+    if isinstance(label_set, _LabelSetWhileLoading):
+        return label_set.resolved(meter)
+    return label_set
+
+
+class _MetricWhileLoading(DefaultMetric):
+    """A metric made while the meter loads: a no-op until it exists, the real metric after.
+
+    Measurements made before the implementation is there are dropped; the
+    real metric is made on the first use after.
+    """
+
+    __slots__ = ("_arguments", "_keywords", "_real")
+
+    def __init__(self, arguments: Tuple[object, ...], keywords: Dict[str, object]) -> None:
+        self._arguments = arguments
+        self._keywords = keywords
+        self._real: Optional[Metric] = None
+
+    def delegate(self) -> Optional[Tuple[Metric, Meter]]:
+        meter = _METER
+        if meter is None:
+            return None
+        if self._real is None:
+            self._real = meter.create_metric(*self._arguments, **self._keywords)  # type: ignore[arg-type]
+        return self._real, meter
+
+    def get_handle(self, label_set: LabelSet) -> DefaultMetricHandle:
+        return _HandleWhileLoading(self, label_set)
+
+    def add(self, value: _Value, label_set: LabelSet) -> None:
+        self._update("add", value, label_set)
+
+    def set(self, value: _Value, label_set: LabelSet) -> None:
+        self._update("set", value, label_set)
+
+    def record(self, value: _Value, label_set: LabelSet) -> None:
+        self._update("record", value, label_set)
+
+    def _update(self, kind: str, value: _Value, label_set: LabelSet) -> None:
+        found = self.delegate()
+        if found is not None:
+            metric, meter = found
+            update = getattr(metric, kind, None)  # a counter has no set(): the API's rule
+            if update is not None:
+                update(value, _resolved(label_set, meter))
+
+
+class _HandleWhileLoading(DefaultMetricHandle):
+    """A handle of a :class:`_MetricWhileLoading`: the real metric's handle once there is one."""
+
+    __slots__ = ("_metric", "_label_set", "_real")
+
+    def __init__(self, metric: _MetricWhileLoading, label_set: LabelSet) -> None:
+        self._metric = metric
+        self._label_set = label_set
+        self._real: object = None
+
+    def _update(self, kind: str, value: _Value) -> None:
+        if self._real is None:
+            found = self._metric.delegate()
+            if found is None:
+                return
+            metric, meter = found
+            self._real = metric.get_handle(_resolved(self._label_set, meter))
+        update = getattr(self._real, kind, None)
+        if update is not None:
+            update(value)
+
+    def add(self, value: _Value) -> None:
+        self._update("add", value)
+
+    def set(self, value: _Value) -> None:
+        self._update("set", value)
+
+    def record(self, value: _Value) -> None:
+        self._update("record", value)
+
+
+class _MeterWhileLoading(Meter):
+    """What :func:`meter` returns to the thread that is loading the meter.
+
+    The implementation's own module or factory may ask for the meter (an
+    instrumented module does at import time) before it exists; what this
+    hands out follows the real meter once it does.
+    """
+
+    __slots__ = ()
+
+    def record_batch(
+        self,
+        label_set: LabelSet,
+        record_tuples: Sequence[Tuple[Metric, _Value]],
+    ) -> None:
+        meter = _METER
+        if meter is None:
+            return
+        pairs = []
+        for metric, value in record_tuples:
+            if isinstance(metric, _MetricWhileLoading):
+                found = metric.delegate()
+                if found is None:
+                    continue
+                metric = found[0]
+            pairs.append((metric, value))
+        meter.record_batch(_resolved(label_set, meter), pairs)
+
+    def create_metric(self, *arguments: object, **keywords: object) -> Metric:
+        return _MetricWhileLoading(arguments, keywords)
+
+    def get_label_set(self, labels: Dict[str, str]) -> LabelSet:
+        return _LabelSetWhileLoading(labels)
+
+
+_METER_WHILE_LOADING = _MeterWhileLoading()
 
 
 def meter() -> Meter:
-    """The process's meter, resolved on first use and kept."""
-    global _METER  # pylint: disable=global-statement
+    """The process's meter, resolved on first use and kept.
+
+    From here on the choice is made: a later
+    :func:`set_preferred_meter_implementation` raises. Asked again while it
+    is being resolved, by the implementation's own import or factory, it
+    returns a placeholder whose metrics use the real meter's as soon as it
+    is there.
+    """
     found = _METER
     if found is None:
-        with _LOCK:
-            if _METER is None:
-                # A factory returning None (allowed in v0.3) is logged and the no-op used.
-                _METER = loader.load_implementation(
-                    Meter,  # type: ignore[type-abstract]
-                    _METER_FACTORY,  # type: ignore[arg-type]
-                    DefaultMeter,
-                )
-            found = _METER
+        found = _LOAD_ONCE.get(_loaded_meter, _load_meter, lambda: _METER_WHILE_LOADING)
     return found
 
 
@@ -350,11 +499,20 @@ def set_preferred_meter_implementation(factory: MeterFactory) -> None:
     Call it at start-up, before anything asks for the meter: once the meter
     is resolved it cannot change, and a late call raises :exc:`RuntimeError`
     so the mistake shows at once instead of measurements silently going
-    nowhere. The environment variables win over this preference.
+    nowhere. The environment variables win over this preference. Something
+    not callable (a meter given where its factory belongs) is logged and
+    ignored.
     """
     global _METER_FACTORY  # pylint: disable=global-statement
-    with _LOCK:
-        if _METER is not None:
+    if not callable(factory):
+        logger.error(
+            "set_preferred_meter_implementation(%r) ignored: it takes a factory, "
+            "called with the API type, e.g. lambda api_type: meter",
+            factory,
+        )
+        return
+    with _LOAD_ONCE.lock:
+        if _METER is not None or _LOAD_ONCE.loading:
             raise RuntimeError(
                 "The Meter is already in use; set the preferred implementation "
                 "before the first meter()"

@@ -286,3 +286,53 @@ def test_tracer_source_shutdown_reaches_the_batch_processor():
     source.get_tracer(__name__).start_span("queued").end()
     source.shutdown()
     assert [span.name for span in exporter.exported] == ["queued"]
+
+
+# -- configuration messages, the worker thread, text ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "option",
+    ["max_queue_size", "schedule_delay_millis", "max_export_batch_size", "export_timeout_millis"],
+)
+def test_an_invalid_option_is_refused_naming_it_and_the_value(option):
+    with pytest.raises(ValueError, match=r"^{} must be a positive .*, not -3$".format(option)):
+        BatchExportSpanProcessor(ScriptedExporter(), **{option: -3})
+
+
+@pytest.mark.parametrize(
+    "sizes", [{"max_queue_size": 1, "max_export_batch_size": 1}, {"max_export_batch_size": 1}]
+)
+def test_one_is_the_smallest_size_accepted(sizes):
+    processor = BatchExportSpanProcessor(ScriptedExporter(), **sizes)
+    processor.shutdown()
+    assert [getattr(processor, option) for option in sizes] == [1] * len(sizes)
+
+
+def test_a_batch_larger_than_the_queue_is_refused_naming_both():
+    with pytest.raises(
+        ValueError, match=r"^max_export_batch_size \(9\) must not exceed max_queue_size \(8\)$"
+    ):
+        BatchExportSpanProcessor(ScriptedExporter(), max_queue_size=8, max_export_batch_size=9)
+
+
+def test_the_worker_is_a_named_daemon_thread():
+    before = set(threading.enumerate())
+    processor = BatchExportSpanProcessor(ScriptedExporter())
+    try:
+        started = [thread for thread in threading.enumerate() if thread not in before]
+        assert [(thread.name, thread.daemon) for thread in started] == [
+            ("BatchExportSpanProcessor", True)
+        ]
+    finally:
+        processor.shutdown()
+
+
+def test_the_text_of_a_processor_names_its_class_and_exporter():
+    class NamedExporter(ScriptedExporter):
+        def __repr__(self):
+            return "NamedExporter()"
+
+    processor = BatchExportSpanProcessor(NamedExporter())
+    processor.shutdown()
+    assert repr(processor) == "BatchExportSpanProcessor(NamedExporter())"

@@ -96,7 +96,9 @@ def checked_span_context(
                 type(trace_options).__name__,
             )
             trace_options = trace_api.TraceOptions.get_default()
-        return trace_api.SpanContext(trace_id, span_id, trace_options, trace_state)
+        # A repaired remote parent stays remote, for parent-based sampling.
+        is_remote = getattr(context, "is_remote", False) is True
+        return trace_api.SpanContext(trace_id, span_id, trace_options, trace_state, is_remote)
     except Exception:  # a proxy or broken object posing as a context
         logger.warning("Ignored %s: reading its %s failed", what, type(context).__name__)
         return None

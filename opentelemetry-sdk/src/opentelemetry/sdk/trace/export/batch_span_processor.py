@@ -263,7 +263,6 @@ class BatchExportSpanProcessor(SpanProcessor):
         self._failed_spans = 0
         self._failed_exports = 0
         self._shutdown_started = False
-        self._shutdown_done = False
         self._next_drop_log = 0.0
         # The process this state belongs to: on_end compares it to notice a
         # fork that ran no fork hooks.
@@ -522,7 +521,6 @@ class BatchExportSpanProcessor(SpanProcessor):
                 self._worker.join(self.export_timeout_millis / 1000)
                 if self._worker.is_alive():
                     self._give_up_on_worker()
-            self._shutdown_done = True
 
     def _give_up_on_worker(self) -> None:
         """Count the spans the stuck worker still holds as lost."""

@@ -19,7 +19,7 @@ import re
 import urllib.parse
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
-__all__ = ["ExporterSettings", "resolve_settings"]
+__all__ = ["ExporterSettings", "resolve_settings", "shown_url"]
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,9 @@ class ExporterSettings(NamedTuple):
 
     def __repr__(self) -> str:
         """The settings with the headers' values hidden: they hold credentials."""
-        shown = self._replace(headers={name: "<hidden>" for name in self.headers})
+        shown = self._replace(
+            url=shown_url(self.url), headers={name: "<hidden>" for name in self.headers}
+        )
         fields = ", ".join("{}={!r}".format(name, value) for name, value in shown._asdict().items())
         return "ExporterSettings({})".format(fields)
 
@@ -87,15 +89,30 @@ def _valid_url(value: str) -> bool:
     return port_valid and parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def _redacted(endpoint: object) -> str:
-    """An endpoint fit for a log line: any user and password replaced by ``***``."""
-    if not isinstance(endpoint, str):
-        return "of type " + type(endpoint).__name__  # bytes could hold a password too
-    scheme, separator, rest = endpoint.partition("//")
+def shown_url(url: str) -> str:
+    """``url`` fit for a log line or a ``repr``: user, password and query values as ``***``.
+
+    Some backends take their API key in the query string (``?api_key=...``).
+    """
+    scheme, separator, rest = url.partition("//")
     authority_end = min((rest.find(c) for c in "/?#" if c in rest), default=len(rest))
     if "@" in rest[:authority_end]:
         rest = "***@" + rest[rest.rindex("@", 0, authority_end) + 1 :]
-    return repr(scheme + separator + rest)
+    before_query, question_mark, query = rest.partition("?")
+    if question_mark:
+        query = query.partition("#")[0]
+        query = "&".join(
+            parameter.partition("=")[0] + "=***" if parameter else ""
+            for parameter in query.split("&")
+        )
+    return scheme + separator + before_query + question_mark + query
+
+
+def _redacted(endpoint: object) -> str:
+    """An endpoint argument or variable for a warning: see :func:`shown_url`."""
+    if not isinstance(endpoint, str):
+        return "of type " + type(endpoint).__name__  # bytes could hold a password too
+    return repr(shown_url(endpoint))
 
 
 def _without_userinfo(url: str) -> Tuple[str, Optional[str]]:
@@ -202,7 +219,9 @@ def _resolve_headers(
     return _parse_headers(found[0][1], found[0][0]) if found else {}
 
 
-def _with_credentials(headers: Dict[str, str], basic_credentials: Optional[str]) -> Dict[str, str]:
+def _with_credentials(
+    headers: Dict[str, str], basic_credentials: Optional[str], url: str
+) -> Dict[str, str]:
     """``headers`` with the endpoint's credentials as ``Authorization``, unless one is given."""
     if basic_credentials is None:
         return headers
@@ -211,6 +230,12 @@ def _with_credentials(headers: Dict[str, str], basic_credentials: Optional[str])
             "Ignored the user and password in the OTLP endpoint: an Authorization header is set"
         )
         return headers
+    if url.startswith("http:"):
+        logger.warning(
+            "The user and password in the OTLP endpoint %s go over plain http: "
+            "anyone on the way can read them",
+            shown_url(url),
+        )
     return dict(headers, Authorization=basic_credentials)
 
 
@@ -309,7 +334,9 @@ def resolve_settings(
     url, basic_credentials = _without_userinfo(_resolve_url(endpoint, environ, signal))
     return ExporterSettings(
         url=url,
-        headers=_with_credentials(_resolve_headers(headers, environ, signal), basic_credentials),
+        headers=_with_credentials(
+            _resolve_headers(headers, environ, signal), basic_credentials, url
+        ),
         timeout=_resolve_timeout(timeout, environ, signal),
         compression=_resolve_compression(compression, environ, signal),
         encoding=_resolve_encoding(encoding, environ, signal),

@@ -33,6 +33,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 from ...._error_handler import report_exception, report_failure
 from .._shutdown_exports import exporting_at_shutdown
 from ..span_exporter import SpanExportResult
+from ._environment import shown_url
 
 __all__ = ["HTTPSender", "printable", "retry_after_seconds", "tls_context"]
 
@@ -210,9 +211,10 @@ class HTTPSender:
     request in progress (at most the timeout), and closes the connection;
     ``send`` fails at once after it.
 
-    ``clock`` (a monotonic clock, in seconds) and ``sleep`` (waits the given
-    seconds, ``True`` if interrupted by ``close``) are there for tests:
-    delays are then requested rather than waited.
+    ``items`` names what a request carries in log lines (``"spans"``,
+    ``"data points"``). ``clock`` (a monotonic clock, in seconds) and
+    ``sleep`` (waits the given seconds, ``True`` if interrupted by ``close``)
+    are there for tests: delays are then requested rather than waited.
     """
 
     def __init__(
@@ -226,9 +228,11 @@ class HTTPSender:
         read_error_message: Callable[[bytes], str],
         clock: Callable[[], float] = time.monotonic,
         sleep: Optional[Callable[[float], bool]] = None,
+        items: str = "spans",
     ) -> None:
+        self._items = items
         parts = urllib.parse.urlsplit(url)
-        self._url = url
+        self._url = shown_url(url)  # for log lines: the request uses the parts above
         self._https = parts.scheme == "https"
         self._host = parts.hostname or ""
         self._port = parts.port or (443 if self._https else 80)
@@ -256,7 +260,7 @@ class HTTPSender:
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
-    def send(self, body: bytes, span_count: int) -> Tuple[SpanExportResult, bytes]:
+    def send(self, body: bytes, count: int) -> Tuple[SpanExportResult, bytes]:
         """POST ``body`` until it is accepted, fails for good, or time runs out."""
         if self._closed.is_set():
             return SpanExportResult.FAILED_NOT_RETRYABLE, b""
@@ -269,15 +273,15 @@ class HTTPSender:
         with self._lock:
             try:
                 payload = gzip.compress(body, _GZIP_LEVEL) if self._gzip else body
-                return self._send_until_deadline(payload, span_count)
+                return self._send_until_deadline(payload, count)
             except Exception:  # a failure nobody foresaw must not reach the application
                 self._drop_connection()
-                report_exception(logger, "Sending %d spans to %s failed", span_count, self._url)
+                report_exception(
+                    logger, "Sending %d %s to %s failed", count, self._items, self._url
+                )
                 return SpanExportResult.FAILED_NOT_RETRYABLE, b""
 
-    def _send_until_deadline(
-        self, payload: bytes, span_count: int
-    ) -> Tuple[SpanExportResult, bytes]:
+    def _send_until_deadline(self, payload: bytes, count: int) -> Tuple[SpanExportResult, bytes]:
         clock = self._clock
         deadline = clock() + self._timeout
         held_back = self._not_before - clock()
@@ -285,14 +289,15 @@ class HTTPSender:
             if clock() + held_back >= deadline:
                 report_failure(
                     logger,
-                    "Did not send %d spans to %s: it asked for no request in the next %.1fs",
-                    span_count,
+                    "Did not send %d %s to %s: it asked for no request in the next %.1fs",
+                    count,
+                    self._items,
                     self._url,
                     held_back,
                 )
                 return SpanExportResult.FAILED_RETRYABLE, b""
             if self._sleep(held_back):
-                return self._shut_down(span_count)
+                return self._shut_down(count)
         attempt = 0
         last_failure = ""
         while True:
@@ -318,7 +323,8 @@ class HTTPSender:
                     # Nothing listens there, and at shutdown nobody waits for it to return.
                     report_failure(
                         logger,
-                        "Could not send spans to %s at shutdown: %s",
+                        "Could not send %s to %s at shutdown: %s",
+                        self._items,
                         self._url,
                         printable(last_failure),
                     )
@@ -335,7 +341,11 @@ class HTTPSender:
                 last_failure = "HTTP {} {}{}".format(status, reason, self._describe(body))
                 if status not in RETRYABLE_STATUSES:
                     report_failure(
-                        logger, "%s rejected spans: %s", self._url, printable(last_failure)
+                        logger,
+                        "%s rejected %s: %s",
+                        self._url,
+                        self._items,
+                        printable(last_failure),
                     )
                     return SpanExportResult.FAILED_NOT_RETRYABLE, b""
                 # The server's delay when it asks for one, but never less than
@@ -347,18 +357,19 @@ class HTTPSender:
             if clock() + wait >= deadline:
                 return self._give_up(last_failure)
             if self._sleep(wait):
-                return self._shut_down(span_count)
+                return self._shut_down(count)
             attempt += 1
 
-    def _shut_down(self, span_count: int) -> Tuple[SpanExportResult, bytes]:
-        logger.warning("Gave up sending %d spans to %s: shut down", span_count, self._url)
+    def _shut_down(self, count: int) -> Tuple[SpanExportResult, bytes]:
+        logger.warning("Gave up sending %d %s to %s: shut down", count, self._items, self._url)
         return SpanExportResult.FAILED_RETRYABLE, b""
 
     def _give_up(self, last_failure: str) -> Tuple[SpanExportResult, bytes]:
         """Report that the timeout leaves no room for another attempt."""
         report_failure(
             logger,
-            "Could not send spans to %s within %ss; last attempt: %s",
+            "Could not send %s to %s within %ss; last attempt: %s",
+            self._items,
             self._url,
             self._timeout,
             printable(last_failure),

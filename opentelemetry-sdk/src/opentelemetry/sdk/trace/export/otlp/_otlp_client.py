@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, NamedTuple, Optional, Tuple
 from ...._error_handler import report_exception, report_failure
 from ..span_exporter import SpanExportResult
 from ._encoding_failures import EncodingFailures
-from ._environment import ExporterSettings
+from ._environment import ExporterSettings, shown_url
 from ._http_sender import HTTPSender, printable, tls_context
 
 __all__ = ["Encoding", "OTLPClient"]
@@ -40,7 +40,8 @@ class OTLPClient:
     def __init__(
         self, settings: ExporterSettings, encodings: Mapping[str, Encoding], items: str
     ) -> None:
-        self.url = settings.url
+        #: The endpoint as logs and reprs show it: query values hidden.
+        self.url = shown_url(settings.url)
         self.encoding_name = settings.encoding
         self._encoding = encodings[settings.encoding]
         self._items = items
@@ -59,6 +60,7 @@ class OTLPClient:
             self._encoding.content_type,
             tls,
             self._encoding.decode_error_message,
+            items=items,
         )
 
     def send(
