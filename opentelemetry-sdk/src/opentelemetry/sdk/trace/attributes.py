@@ -166,6 +166,8 @@ def _clean_entries(
             value = clean_attribute_value(value)
             if value is None:
                 continue
-        if max_length is not None:
-            value = truncate_attribute_value(value, max_length)
         cleaned[key] = value
+    if max_length is not None:
+        # A second pass rather than a test per entry: most sources set no limit.
+        for key, value in cleaned.items():
+            cleaned[key] = truncate_attribute_value(value, max_length)
