@@ -20,7 +20,9 @@ requests = meter.create_metric(
     "requests", "requests served", "1", int, Counter, ("route",), monotonic=True
 )
 queue_length = meter.create_metric("queue_length", "jobs waiting", "1", int, Gauge, ("queue",))
-latency = meter.create_metric("latency", "time to serve a request", "ms", float, Measure, ("route",))
+latency = meter.create_metric(
+    "latency", "time to serve a request", "ms", float, Measure, ("route",)
+)
 
 # Collect and print every second; at interpreter exit, once more.
 controller = PushController(meter, ConsoleMetricsExporter(), 1)

@@ -95,7 +95,9 @@ def test_meter_variable_names_the_factory_module(monkeypatch):
 
 
 def test_default_variable_is_used_when_the_meter_one_is_unset(monkeypatch):
-    monkeypatch.setenv(loader.ENV_PREFIX + "DEFAULT", __name__ + ":get_opentelemetry_implementation")
+    monkeypatch.setenv(
+        loader.ENV_PREFIX + "DEFAULT", __name__ + ":get_opentelemetry_implementation"
+    )
     assert type(metrics.meter()).__name__ == "RecordingMeter"
 
 

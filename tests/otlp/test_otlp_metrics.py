@@ -311,7 +311,9 @@ def test_zero_code_meter_sends_to_the_environments_endpoint_at_exit(receiver):
     program = (
         "from opentelemetry import metrics\n"
         "meter = metrics.meter()\n"
-        "jobs = meter.create_metric('jobs', 'jobs done', '1', int, metrics.Counter, monotonic=True)\n"
+        "jobs = meter.create_metric(\n"
+        "    'jobs', 'jobs done', '1', int, metrics.Counter, monotonic=True\n"
+        ")\n"
         "jobs.add(4, meter.get_label_set({}))\n"
     )
     result = subprocess.run(

@@ -1,4 +1,4 @@
-"""Properties of collection: whatever the order of updates, collections and exports, nothing is lost or doubled."""
+"""Collections in any order of updates and exports: nothing is lost or counted twice."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

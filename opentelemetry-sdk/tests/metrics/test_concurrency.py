@@ -133,7 +133,6 @@ def test_shared_handle_is_exact_on_the_oldest_python_too():
     import os
     import shutil
     import subprocess
-    import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]

@@ -123,7 +123,10 @@ def test_console_exporter_prints_one_v0_3_line_per_record(meter, capsys):
     counter = meter.create_metric("requests", "served", "1", int, metrics.Counter, ("route",))
     counter.add(25, meter.get_label_set({"route": "/"}))
     meter.collect()
-    assert ConsoleMetricsExporter().export(meter.batcher.checkpoint_set()) is MetricsExportResult.SUCCESS
+    assert (
+        ConsoleMetricsExporter().export(meter.batcher.checkpoint_set())
+        is MetricsExportResult.SUCCESS
+    )
     assert capsys.readouterr().out == (
         'ConsoleMetricsExporter(data="Counter(name="requests", description="served")", '
         "label_set=\"(('route', '/'),)\", value=25)\n"

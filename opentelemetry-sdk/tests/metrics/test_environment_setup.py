@@ -32,7 +32,11 @@ def run_api_only_program(**variables):
     }
     env.update(variables)
     return subprocess.run(
-        [sys.executable, "-c", API_ONLY_PROGRAM], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", API_ONLY_PROGRAM],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -90,7 +94,9 @@ def test_metrics_variables_default_and_bad_values_are_logged(caplog):
     defaults = read_configuration({})
     assert defaults.metrics_exporter == ("otlp",)
     assert defaults.metric_export_interval_millis == 60000
-    bad = read_configuration({"OTEL_METRIC_EXPORT_INTERVAL": "soon", "OTEL_METRICS_EXPORTER": "none"})
+    bad = read_configuration(
+        {"OTEL_METRIC_EXPORT_INTERVAL": "soon", "OTEL_METRICS_EXPORTER": "none"}
+    )
     assert bad.metric_export_interval_millis == 60000
     assert bad.metrics_exporter == ()
     assert "OTEL_METRIC_EXPORT_INTERVAL" in caplog.text

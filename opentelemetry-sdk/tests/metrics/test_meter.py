@@ -256,3 +256,40 @@ def test_meter_resource_is_merged_over_the_default_one(monkeypatch):
     explicit = metrics.Meter(resource=Resource({"service.name": "shop", "team": "a"}))
     assert explicit.resource.labels["service.name"] == "shop"
     assert explicit.resource.labels["telemetry.sdk.language"] == "python"
+
+
+class Hostile:
+    """A value or mapping whose every conversion raises, as broken lazy proxies do."""
+
+    def __bool__(self):
+        raise RuntimeError("no truth")
+
+    def __int__(self):
+        raise RuntimeError("no int")
+
+    def __float__(self):
+        raise RuntimeError("no float")
+
+    def __index__(self):
+        raise RuntimeError("no index")
+
+
+class HostileFloat(float):
+    def __float__(self):
+        raise RuntimeError("no float")
+
+
+class HostileMapping(dict):
+    def items(self):
+        raise RuntimeError("no items")
+
+
+def test_values_and_labels_whose_conversion_raises_are_logged_and_dropped(meter, caplog):
+    counter = meter.create_metric("c", "d", "1", float, metrics.Counter)
+    counter.add(Hostile(), metrics.EMPTY_LABEL_SET)
+    counter.add(HostileFloat(2.0), metrics.EMPTY_LABEL_SET)
+    assert meter.get_label_set(HostileMapping(a="1")) is metrics.EMPTY_LABEL_SET
+    assert meter.get_label_set(Hostile()) is metrics.EMPTY_LABEL_SET
+    counter.add(1.0, metrics.EMPTY_LABEL_SET)
+    assert values(meter) == {("c", ()): 1.0}
+    assert "converting it failed" in caplog.text and "reading them failed" in caplog.text

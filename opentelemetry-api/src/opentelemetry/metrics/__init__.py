@@ -265,7 +265,7 @@ class Meter(abc.ABC):
         monotonic: bool = False,
         absolute: bool = True,
     ) -> Metric:
-        """Create a metric of class ``metric_type`` (:class:`Counter`, :class:`Gauge`, :class:`Measure`).
+        """Create a metric of the kind ``metric_type`` names (:class:`Counter`, ...).
 
         :param name: The metric's name, such as ``"http.server.requests"``.
         :param description: What it measures, for people reading a dashboard.

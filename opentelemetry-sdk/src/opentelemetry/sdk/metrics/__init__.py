@@ -26,8 +26,9 @@ hands the batcher's records to an exporter (:mod:`.export`).
 from opentelemetry.util import time_ns
 
 from .environment_setup import configured_meter, get_opentelemetry_implementation
-from .export.aggregate import Aggregator
-from .export.batcher import Batcher, UngroupedBatcher
+# v0.3 code imports these from here too.
+from .export.aggregate import Aggregator  # noqa: F401
+from .export.batcher import Batcher, UngroupedBatcher  # noqa: F401
 from .handles import BaseHandle, CounterHandle, GaugeHandle, MeasureHandle
 from .label_set import EMPTY_LABEL_SET, LabelSet
 from .meter import Meter, Record

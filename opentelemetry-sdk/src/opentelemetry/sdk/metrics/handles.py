@@ -14,7 +14,7 @@ from typing import Any, Optional, Type, Union
 
 from opentelemetry import metrics as metrics_api
 
-from .._error_handler import report_failure
+from .._error_handler import report_exception, report_failure
 from .export.aggregate import Aggregator
 
 __all__ = ["BaseHandle", "CounterHandle", "GaugeHandle", "MeasureHandle"]
@@ -95,17 +95,22 @@ class BaseHandle:
                 getattr(self.value_type, "__name__", self.value_type),
             )
             return None
-        if self.value_type is int:
-            if not isinstance(value, int):
-                report_failure(
-                    logger, "Dropped %r for metric %r: not an int", value, self._name
-                )
-                return None
-            return int(value)  # a plain int, not an IntEnum or other subclass
         try:
+            if self.value_type is int:
+                if not isinstance(value, int):
+                    report_failure(
+                        logger, "Dropped %r for metric %r: not an int", value, self._name
+                    )
+                    return None
+                return int(value)  # a plain int, not an IntEnum or other subclass
             converted = float(value)
         except OverflowError:
             converted = _INFINITY
+        except Exception:  # a proxy whose conversion raises must not reach the application
+            report_exception(
+                logger, "Dropped a value for metric %r: converting it failed", self._name
+            )
+            return None
         if not math.isfinite(converted):
             report_failure(
                 logger, "Dropped %r for metric %r: not a finite number", value, self._name
@@ -141,8 +146,10 @@ class CounterHandle(metrics_api.CounterHandle, BaseHandle):
             return
         if self.monotonic and checked < 0:
             report_failure(
-                logger, "Dropped %r for metric %r: a monotonic counter cannot go down",
-                value, self._name,
+                logger,
+                "Dropped %r for metric %r: a monotonic counter cannot go down",
+                value,
+                self._name,
             )
             return
         self._update(checked)
@@ -177,8 +184,10 @@ class GaugeHandle(metrics_api.GaugeHandle, BaseHandle):
             last = self.aggregator.current
             if last is not None and checked < last:
                 report_failure(
-                    logger, "Dropped %r for metric %r: a monotonic gauge cannot go down",
-                    value, self._name,
+                    logger,
+                    "Dropped %r for metric %r: a monotonic gauge cannot go down",
+                    value,
+                    self._name,
                 )
                 return
         self._update(checked)
@@ -202,8 +211,10 @@ class MeasureHandle(metrics_api.MeasureHandle, BaseHandle):
             return
         if self.absolute and checked < 0:
             report_failure(
-                logger, "Dropped %r for metric %r: an absolute measure cannot be negative",
-                value, self._name,
+                logger,
+                "Dropped %r for metric %r: an absolute measure cannot be negative",
+                value,
+                self._name,
             )
             return
         self._update(checked)

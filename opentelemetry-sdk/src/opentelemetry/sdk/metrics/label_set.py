@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from opentelemetry import metrics as metrics_api
 
-from .._error_handler import report_failure
+from .._error_handler import report_exception, report_failure
 
 __all__ = ["EMPTY_LABEL_SET", "LabelSet"]
 
@@ -24,8 +24,15 @@ def clean_labels(labels: Any) -> _Items:
     if not isinstance(labels, Mapping):
         report_failure(logger, "Dropped labels of type %s: not a mapping", type(labels).__name__)
         return ()
+    try:
+        entries = list(labels.items())
+    except Exception:  # a mapping whose iteration raises must not reach the application
+        report_exception(
+            logger, "Dropped labels of type %s: reading them failed", type(labels).__name__
+        )
+        return ()
     items = []
-    for key, value in labels.items():
+    for key, value in entries:
         if isinstance(key, str) and isinstance(value, str):
             # str.__str__: a str subclass becomes a plain, immutable str.
             items.append((str.__str__(key), str.__str__(value)))

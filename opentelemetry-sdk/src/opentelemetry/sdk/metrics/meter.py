@@ -152,7 +152,7 @@ class Meter(metrics_api.Meter):
         monotonic: bool = False,
         absolute: bool = True,
     ) -> metrics_api.MetricT:
-        """Make a metric of class ``metric_type`` (:class:`Counter`, :class:`Gauge`, :class:`Measure`).
+        """Make a metric of the kind ``metric_type`` names (:class:`Counter`, ...).
 
         The API's metric classes are accepted for the SDK's. A ``value_type``
         other than ``int`` or ``float``, or a class that is not a metric,
@@ -173,8 +173,10 @@ class Meter(metrics_api.Meter):
             return metrics_api.DefaultMetric()  # type: ignore[return-value]
         if isinstance(label_keys, str) or not all(isinstance(key, str) for key in label_keys):
             report_failure(
-                logger, "Metric %r: label keys %r are not a sequence of str; any key is allowed",
-                name, label_keys,
+                logger,
+                "Metric %r: label keys %r are not a sequence of str; any key is allowed",
+                name,
+                label_keys,
             )
             label_keys = ()
         metric = sdk_type(
@@ -197,14 +199,12 @@ class Meter(metrics_api.Meter):
 
         Entries that are not ``str`` to ``str`` are logged and left out.
         """
-        if not labels:
-            return EMPTY_LABEL_SET
         if type(labels) is dict and len(labels) == 1:
             # One label, the usual case: looked up without sorting.
             found = self._label_sets.get(repr(tuple(labels.items())))
             if found is not None:
                 return found
-        label_set = LabelSet(labels)
+        label_set = LabelSet(labels)  # logs and leaves out what is not str to str
         if not label_set.labels:
             return EMPTY_LABEL_SET
         # setdefault is atomic for a str key: one label set per labels, whatever the threads do.

@@ -93,7 +93,8 @@ class Metric(metrics_api.Metric):
             if unknown:
                 report_failure(
                     logger,
-                    "Dropped measurements for metric %r: label keys %s are not among its label keys %s",
+                    "Dropped measurements for metric %r: "
+                    "label keys %s are not among its label keys %s",
                     self.name,
                     unknown,
                     sorted(self._allowed_keys),

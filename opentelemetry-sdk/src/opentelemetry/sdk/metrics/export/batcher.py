@@ -26,7 +26,8 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Dict, Sequence, Set, Tuple, Type
 
-from opentelemetry.metrics import Counter, Gauge, Measure  # Counter: v0.3 imports it from here
+# Counter is not used here: v0.3 code imports it from here.
+from opentelemetry.metrics import Counter, Gauge, Measure  # noqa: F401
 from opentelemetry.util import time_ns
 
 from .aggregate import (
@@ -158,4 +159,3 @@ class UngroupedBatcher(Batcher):
                     return
             # Outside the lock: aggregator_for may be a subclass's code.
             fresh = self.aggregator_for(type(record.metric))
-

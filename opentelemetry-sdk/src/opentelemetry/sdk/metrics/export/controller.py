@@ -147,7 +147,8 @@ class PushController(threading.Thread):
             runner.join(timeout)
         if runner.is_alive() and runner is not threading.current_thread():
             logger.warning(
-                "A metrics export outlived the %ss shutdown timeout; the last interval is not exported",
+                "A metrics export outlived the %ss shutdown timeout; "
+                "the last interval is not exported",
                 timeout,
             )
         else:

@@ -41,5 +41,7 @@ class MetricRecord:
 
     def __repr__(self) -> str:
         return "MetricRecord(metric={!r}, labels={!r}, value={!r})".format(
-            self.metric, getattr(self.label_set, "labels", self.label_set), self.aggregator.checkpoint
+            self.metric,
+            getattr(self.label_set, "labels", self.label_set),
+            self.aggregator.checkpoint,
         )

@@ -58,7 +58,9 @@ def _histogram_point(point: Point) -> str:
     fields.append('"sum":' + repr(float(distribution.sum)))
     if point.bounds:
         fields.append(
-            '"bucketCounts":[' + ",".join('"{}"'.format(c) for c in distribution.bucket_counts) + "]"
+            '"bucketCounts":['
+            + ",".join('"{}"'.format(c) for c in distribution.bucket_counts)
+            + "]"
         )
         fields.append('"explicitBounds":[' + ",".join(repr(float(b)) for b in point.bounds) + "]")
     if distribution.min is not None and distribution.max is not None:
@@ -69,7 +71,11 @@ def _histogram_point(point: Point) -> str:
 
 def _metric(group: MetricGroup) -> str:
     fields = []
-    for key, value in (("name", group.name), ("description", group.description), ("unit", group.unit)):
+    for key, value in (
+        ("name", group.name),
+        ("description", group.description),
+        ("unit", group.unit),
+    ):
         if value:
             fields.append('"{}":{}'.format(key, _text._string(value)))
     encode_point = _histogram_point if group.kind == HISTOGRAM else _number_point

@@ -124,5 +124,5 @@ class OTLPClient:
             )
 
     def close(self) -> None:
-        """Stop retrying, wait for a request in flight (at most the timeout), close the connection."""
+        """Stop retrying, wait for a request in flight (at most the timeout), close."""
         self._sender.close()
