@@ -37,6 +37,8 @@ _METRICS_TESTS = f"{_SDK_TESTS}/metrics"
 _OTLP_TESTS = [
     "tests/otlp/test_otlp_round_trip.py",
     "tests/otlp/test_otlp_batch_export.py",
+    "tests/otlp/test_otlp_span_mapping.py",
+    "tests/otlp/test_otlp_responses.py",
 ]
 
 # module name -> (its file inside the merged ``src/opentelemetry`` tree, the tests that exercise it)

@@ -464,3 +464,40 @@ def test_encoder_caches_stay_bounded_with_unbounded_keys_and_values():
     assert 0 < len(_protobuf_encoding._key_prefixes) <= limit
     assert 0 < len(_protobuf_encoding._int_values) <= limit
     assert 0 < len(_json_encoding._key_prefixes) <= _json_encoding._MAX_CACHED_KEYS
+
+
+def _spans_with_links_of_every_flag():
+    """Links whose flags are 0, sampled, and with reserved bits; a parent given as a context."""
+    finished = InMemorySpanExporter()
+    source = TracerSource(shutdown_on_exit=False)
+    source.add_span_processor(SimpleExportSpanProcessor(finished))
+    tracer = source.get_tracer("links")
+    links = [
+        trace_api.Link(trace_api.SpanContext(0xA, 0x1, trace_api.TraceOptions(flags)), {"f": flags})
+        for flags in (0, 1, 0x81)
+    ]
+    parent = trace_api.SpanContext(0xA, 0x2, trace_api.TraceOptions(1))
+    with tracer.start_as_current_span("linked", parent=parent, links=links) as span:
+        span.add_event("plain")
+    return finished.get_finished_spans()
+
+
+@pytest.mark.parametrize(
+    "encoding, decode", [("protobuf", decode_protobuf), ("json", decode_json)]
+)
+def test_links_keep_their_flags_through_the_official_schema(receiver, encoding, decode):
+    spans = _spans_with_links_of_every_flag()
+    exporter = OTLPSpanExporter(receiver.endpoint, encoding=encoding)
+
+    assert exporter.export(spans) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    decoded = decode(receiver.requests[0].body)
+    assert decoded == expected_request(spans)
+    [link_flags] = [
+        [link.flags for link in span.links]
+        for resource in decoded.resource_spans
+        for scope in resource.scope_spans
+        for span in scope.spans
+    ]
+    assert link_flags == [0, 1, 0x81]

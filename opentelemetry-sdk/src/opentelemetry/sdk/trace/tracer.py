@@ -204,6 +204,7 @@ class Tracer(trace_api.Tracer):
             self.instrumentation_info,
             set_status_on_exception,
             source.span_limits,
+            parent_context,
         )
         span.start(start_time)
         return span
