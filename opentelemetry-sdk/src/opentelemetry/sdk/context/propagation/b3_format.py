@@ -11,6 +11,7 @@ from typing import Optional, TypeVar
 
 from opentelemetry import trace
 from opentelemetry.context.propagation import Getter, HTTPTextFormat, Setter
+from opentelemetry.util._error_handler import report_exception
 
 __all__ = [
     "B3Format",
@@ -78,9 +79,11 @@ class B3Format(HTTPTextFormat):
     takes precedence), else the ``X-B3-*`` headers. ``X-B3-Sampled`` may be
     ``1``/``0`` or the legacy ``true``/``false``; the debug flag
     (``X-B3-Flags: 1``, or ``d`` in either sampling header) implies sampled.
-    A missing sampling state means the caller deferred the decision; as in
-    v0.3 the context then reads as sampled, so the trace is recorded here
-    unless the local sampler says otherwise. Missing or malformed ids yield
+    A single header without a sampling state means the caller deferred the
+    decision; as in v0.3 it reads as sampled. As in v0.3 too, ``X-B3-*``
+    headers without ``X-B3-Sampled`` (or ``X-B3-Flags``) read as not
+    sampled; the local sampler then decides (the default, ``ALWAYS_ON``,
+    records the trace). Missing or malformed ids yield
     :data:`~opentelemetry.trace.INVALID_SPAN_CONTEXT`; nothing raises.
 
     Injection writes the ``X-B3-*`` headers (in lower case, which HTTP
@@ -112,7 +115,7 @@ class B3Format(HTTPTextFormat):
                     return context
             return cls._from_multiple_headers(get_from_carrier, carrier)
         except Exception:  # a broken getter must not break the request it serves
-            logger.warning("Extracting the B3 context failed", exc_info=True)
+            report_exception(logger, "Extracting the B3 context failed", level=logging.WARNING)
             return trace.INVALID_SPAN_CONTEXT
 
     @staticmethod
@@ -158,7 +161,7 @@ class B3Format(HTTPTextFormat):
         if not trace_id or not span_id:
             logger.debug("Ignored B3 ids: an all-zero id is invalid")
             return trace.INVALID_SPAN_CONTEXT
-        sampled = True  # deferred (no sampling state) reads as sampled, as in v0.3
+        sampled = False  # no X-B3-Sampled reads as not sampled, as in v0.3
         if _first_value(get_from_carrier, carrier, cls.FLAGS_KEY) == "1":
             sampled = True  # debug implies an accept decision
         else:
@@ -198,7 +201,7 @@ class B3Format(HTTPTextFormat):
                 ),
             )
         except Exception:  # a broken span or setter must not break the request
-            logger.warning("Injecting the B3 context failed", exc_info=True)
+            report_exception(logger, "Injecting the B3 context failed", level=logging.WARNING)
 
     @classmethod
     def inject(cls, span: trace.Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
@@ -223,5 +226,5 @@ class B3Format(HTTPTextFormat):
                 carrier, cls.SAMPLED_KEY, "1" if context.trace_options.sampled else "0"
             )
         except Exception:  # a broken span or setter must not break the request
-            logger.warning("Injecting the B3 context failed", exc_info=True)
+            report_exception(logger, "Injecting the B3 context failed", level=logging.WARNING)
 
