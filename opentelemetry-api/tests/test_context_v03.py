@@ -96,3 +96,16 @@ def test_the_process_context_is_a_base_runtime_context_that_suppresses_by_assign
 def test_wrap_callable_returns_callables_and_wraps_values():
     assert wrap_callable(len) is len
     assert wrap_callable(3)() == 3
+
+
+def test_a_callable_default_makes_a_fresh_value_per_thread_or_task(context):
+    slot = type(context).register_slot("requests_seen", list)
+    context.requests_seen.append("main")
+    assert context.requests_seen == ["main"]
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(list(context.requests_seen)))
+    thread.start()
+    thread.join(5)
+    assert seen == [[]]
+    slot.clear()
+    assert context.requests_seen == []

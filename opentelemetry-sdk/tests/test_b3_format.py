@@ -66,8 +66,13 @@ def test_sampled_header_accepts_1_0_and_legacy_true_false(sampled, expected):
     assert context.trace_options.sampled is expected
 
 
-def test_missing_sampled_header_defers_and_reads_as_sampled_as_in_v03():
+def test_missing_sampled_header_reads_as_not_sampled_as_in_v03():
     context = extract(**{"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID})
+    assert context.is_valid() and not context.trace_options.sampled
+
+
+def test_single_header_without_a_sampling_state_defers_and_reads_as_sampled_as_in_v03():
+    context = extract(b3="{}-{}".format(TRACE_ID, SPAN_ID))
     assert context.is_valid() and context.trace_options.sampled
 
 

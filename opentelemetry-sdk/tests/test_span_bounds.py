@@ -336,7 +336,7 @@ def test_an_invalid_limit_is_logged_by_its_name_and_zero_is_the_least_accepted(o
 @pytest.fixture
 def fresh_error_reports(monkeypatch):
     """Reports are rate-limited per message: each test sees its own."""
-    from opentelemetry.sdk import _error_handler
+    from opentelemetry.util import _error_handler
 
     monkeypatch.setattr(_error_handler, "_last_logged", {})
 

@@ -285,8 +285,8 @@ _LOCKS_AND_HANDLERS = {
     "tracer source": ("source._lock", "source.add_span_processor(SpanProcessor()); print('ok')"),
     "in-memory exporter": ("exporter._lock", "tracer.start_span('s').end(); print('ok')"),
     "simple processor": ("simple._export_lock", "tracer.start_span('s').end(); print('ok')"),
-    "span module": (
-        "span_module._lock",
+    "span limits": (
+        "span_limits._lock",
         "span = tracer.start_span('s'); [span.set_attribute(str(i), i) for i in range(40)];"
         " print('ok')",
     ),
@@ -303,8 +303,9 @@ def test_signal_handler_using_the_sdk_while_this_thread_holds_its_lock_returns(l
     result = _run_python(
         """
         import logging, os, signal, time
-        from opentelemetry.sdk import _error_handler
-        from opentelemetry.sdk.trace import SpanProcessor, TracerSource, span as span_module
+        from opentelemetry.util import _error_handler
+        from opentelemetry.sdk.trace import SpanProcessor, TracerSource
+        from opentelemetry.sdk.trace import _bounded as span_limits
         from opentelemetry.sdk.trace.export import (
             BatchExportSpanProcessor, SimpleExportSpanProcessor)
         from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
@@ -403,8 +404,9 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
         import os, sys, threading, warnings
         warnings.simplefilter("ignore", DeprecationWarning)
         from opentelemetry import distributedcontext, trace
-        from opentelemetry.sdk import _error_handler
-        from opentelemetry.sdk.trace import TracerSource, span as span_module
+        from opentelemetry.util import _error_handler
+        from opentelemetry.sdk.trace import TracerSource
+        from opentelemetry.sdk.trace import _bounded as span_limits
         from opentelemetry.sdk.trace.export import (
             BatchExportSpanProcessor, SimpleExportSpanProcessor)
         from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -423,7 +425,7 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
             "in-memory exporter": (exporter, "_lock"),
             "batch processor shutdown": (batch, "_shutdown_lock"),
             "batch processor": (batch, "_lock"),
-            "span module": (span_module, "_lock"),
+            "span limits": (span_limits, "_lock"),
             "tracer source loader": (trace._LOAD_ONCE, "lock"),
             "distributed context loader": (distributedcontext._LOAD_ONCE, "lock"),
             "failure reporter": (_error_handler, "_lock"),

@@ -60,14 +60,22 @@ class _Slot(BaseRuntimeContext.Slot):
     def __init__(self, name: str, default: Any) -> None:
         super().__init__(name, default)
         #: The variable behind the slot; hot paths use its token-based
-        #: ``set``/``reset`` directly.
-        self.contextvar: "contextvars.ContextVar[Any]" = contextvars.ContextVar(
-            "opentelemetry." + name, default=default
+        #: ``set``/``reset`` directly. A default that makes values is called
+        #: by get(), so the variable then has none of its own.
+        self.contextvar: "contextvars.ContextVar[Any]" = (
+            contextvars.ContextVar("opentelemetry." + name)
+            if callable(default)
+            else contextvars.ContextVar("opentelemetry." + name, default=default)
         )
 
     def get(self) -> Any:
         """The slot's value in the current context."""
-        return self.contextvar.get()
+        try:
+            return self.contextvar.get()
+        except LookupError:  # a callable default, not yet used in this context
+            value = self.default()
+            self.contextvar.set(value)
+            return value
 
     def set(self, value: Any) -> "contextvars.Token[Any]":
         """Set the value in the current context; the token undoes it."""

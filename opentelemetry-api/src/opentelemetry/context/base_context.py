@@ -43,13 +43,23 @@ class BaseRuntimeContext:
     """
 
     class Slot:
-        """One named value of the runtime context; subclasses say where it lives."""
+        """One named value of the runtime context; subclasses say where it lives.
+
+        ``default`` is a value, or (as in v0.3) a callable that makes one:
+        a slot read before anything set it in this thread or task then
+        holds a new value from the callable.
+        """
 
         __slots__ = ("name", "default")
 
         def __init__(self, name: str, default: Any) -> None:
             self.name = name
             self.default = default
+
+        def default_value(self) -> Any:
+            """The value the slot starts with: ``default``, or what it makes if callable."""
+            default = self.default
+            return default() if callable(default) else default
 
         def get(self) -> Any:
             """The slot's value here and now."""
@@ -61,7 +71,7 @@ class BaseRuntimeContext:
 
         def clear(self) -> None:
             """Set the value back to the slot's default."""
-            self.set(self.default)
+            self.set(self.default_value())
 
         def __repr__(self) -> str:
             return "Slot({!r}, default={!r})".format(self.name, self.default)

@@ -31,7 +31,11 @@ class _Slot(BaseRuntimeContext.Slot):
         self._thread_local = threading.local()
 
     def get(self) -> Any:
-        return getattr(self._thread_local, "value", self.default)
+        try:
+            return self._thread_local.value
+        except AttributeError:  # first read in this thread
+            value = self._thread_local.value = self.default_value()
+            return value
 
     def set(self, value: Any) -> None:
         self._thread_local.value = value

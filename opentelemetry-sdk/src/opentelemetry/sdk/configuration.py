@@ -65,19 +65,26 @@ def _boolean(environ: Mapping[str, str], name: str, default: bool) -> bool:
     return default
 
 
-def _integer(
-    environ: Mapping[str, str], name: str, default: Optional[int], minimum: int
-) -> Optional[int]:
+def _integer(environ: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     """A decimal integer of at least ``minimum``, else ``default`` (logged)."""
+    value = _optional_integer(environ, name, minimum)
+    return default if value is None else value
+
+
+def _optional_integer(environ: Mapping[str, str], name: str, minimum: int) -> Optional[int]:
+    """A decimal integer of at least ``minimum``; ``None`` (logged if set) otherwise."""
     value = _text(environ, name)
     if value is None:
-        return default
+        return None
     if value.isascii() and value.isdigit() and int(value) >= minimum:
         return int(value)
     logger.warning(
-        "Ignored %s=%r: expected an integer of at least %d; using %s", name, value, minimum, default
+        "Ignored %s=%r: expected an integer of at least %d; using the default",
+        name,
+        value,
+        minimum,
     )
-    return default
+    return None
 
 
 def _choice(environ: Mapping[str, str], name: str, choices: Tuple[str, ...], default: str) -> str:
@@ -219,18 +226,18 @@ class Configuration:
         #: ``OTEL_TRACES_SAMPLER_ARG`` for the ratio samplers (1.0 for the others).
         self.traces_sampler_ratio: float = _ratio(environ, self.traces_sampler)
         #: ``OTEL_BSP_SCHEDULE_DELAY`` in milliseconds.
-        self.bsp_schedule_delay_millis: int = _integer(  # type: ignore[assignment]
+        self.bsp_schedule_delay_millis: int = _integer(
             environ, "OTEL_BSP_SCHEDULE_DELAY", 5000, 1
         )
         #: ``OTEL_BSP_EXPORT_TIMEOUT`` in milliseconds.
-        self.bsp_export_timeout_millis: int = _integer(  # type: ignore[assignment]
+        self.bsp_export_timeout_millis: int = _integer(
             environ, "OTEL_BSP_EXPORT_TIMEOUT", 30000, 1
         )
         #: ``OTEL_BSP_MAX_QUEUE_SIZE``.
-        self.bsp_max_queue_size: int = _integer(  # type: ignore[assignment]
+        self.bsp_max_queue_size: int = _integer(
             environ, "OTEL_BSP_MAX_QUEUE_SIZE", 2048, 1
         )
-        batch_size: int = _integer(  # type: ignore[assignment]
+        batch_size: int = _integer(
             environ, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512, 1
         )
         if batch_size > self.bsp_max_queue_size:
@@ -244,20 +251,20 @@ class Configuration:
         #: ``OTEL_BSP_MAX_EXPORT_BATCH_SIZE``, at most the queue size.
         self.bsp_max_export_batch_size: int = batch_size
         #: ``OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`` (v0.3's 32 by default).
-        self.span_attribute_count_limit: int = _integer(  # type: ignore[assignment]
+        self.span_attribute_count_limit: int = _integer(
             environ, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", 32, 0
         )
         #: ``OTEL_SPAN_EVENT_COUNT_LIMIT`` (v0.3's 128 by default).
-        self.span_event_count_limit: int = _integer(  # type: ignore[assignment]
+        self.span_event_count_limit: int = _integer(
             environ, "OTEL_SPAN_EVENT_COUNT_LIMIT", 128, 0
         )
         #: ``OTEL_SPAN_LINK_COUNT_LIMIT`` (v0.3's 32 by default).
-        self.span_link_count_limit: int = _integer(  # type: ignore[assignment]
+        self.span_link_count_limit: int = _integer(
             environ, "OTEL_SPAN_LINK_COUNT_LIMIT", 32, 0
         )
         #: ``OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT``, or ``None``: no limit.
-        self.attribute_value_length_limit: Optional[int] = _integer(
-            environ, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", None, 0
+        self.attribute_value_length_limit: Optional[int] = _optional_integer(
+            environ, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0
         )
         #: ``OTEL_TRACES_EXPORTER``: names from :data:`EXPORTERS`, ``()`` for none.
         self.traces_exporter: Tuple[str, ...] = _names(
@@ -272,7 +279,7 @@ class Configuration:
             environ, "OTEL_METRICS_EXPORTER", EXPORTERS, ("otlp",)
         )
         #: ``OTEL_METRIC_EXPORT_INTERVAL`` in milliseconds: how often metrics are pushed.
-        self.metric_export_interval_millis: int = _integer(  # type: ignore[assignment]
+        self.metric_export_interval_millis: int = _integer(
             environ, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 1
         )
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from ._bounded import keep_newest_entries, truncate_attribute_value
+
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +32,6 @@ __all__ = [
     "clean_attributes",
     "is_instance",
     "text_or_placeholder",
-    "truncate_attribute_value",
 ]
 
 logger = logging.getLogger(__name__)
@@ -128,19 +129,6 @@ def clean_attribute_key(key: Any) -> Optional[str]:
     return None
 
 
-def truncate_attribute_value(value: Any, max_length: int) -> Any:
-    """A stored value with its strings cut to ``max_length`` characters.
-
-    A ``str`` is cut; a list of ``str`` becomes a list of cut strings; other
-    values are returned unchanged.
-    """
-    if type(value) is str:
-        return value[:max_length] if len(value) > max_length else value
-    if type(value) is list and value and type(value[0]) is str:
-        return [element[:max_length] for element in value]
-    return value
-
-
 def clean_attributes(
     attributes: Any, limit: int, max_length: Optional[int] = None
 ) -> "tuple[Dict[str, types.AttributeValue], int]":
@@ -149,7 +137,7 @@ def clean_attributes(
     Returns the new dict and how many valid entries the limit evicted.
     Invalid entries are logged and dropped; a mapping that fails while it
     is read keeps the entries read before. With ``max_length``, string
-    values are cut to it (see :func:`truncate_attribute_value`).
+    values are cut to it. The limits are enforced by ``_bounded``.
     """
     cleaned: Dict[str, types.AttributeValue] = {}
     try:
@@ -161,12 +149,7 @@ def clean_attributes(
         logger.warning(
             "Dropped attributes of type %s: reading them failed", type(attributes).__name__
         )
-    dropped = len(cleaned) - max(limit, 0)
-    if dropped > 0:
-        for key in list(cleaned)[:dropped]:
-            del cleaned[key]
-        return cleaned, dropped
-    return cleaned, 0
+    return cleaned, keep_newest_entries(cleaned, limit)
 
 
 def _clean_entries(

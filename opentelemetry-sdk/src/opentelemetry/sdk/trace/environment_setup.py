@@ -167,7 +167,10 @@ def configured_http_text_format(configuration: Optional[Configuration] = None) -
     )
 
     from ..context.propagation import B3Format, CompositeHTTPTextFormat
-    from ..distributedcontext import CurrentDistributedContextHTTPTextFormat
+    from ..distributedcontext import (
+        BaggageHTTPTextFormat,
+        CurrentDistributedContextHTTPTextFormat,
+    )
 
     if configuration is None:
         configuration = read_configuration()
@@ -180,9 +183,7 @@ def configured_http_text_format(configuration: Optional[Configuration] = None) -
         elif name == "b3multi":
             formats.append(B3Format())
         elif name == "baggage":
-            formats.append(
-                CurrentDistributedContextHTTPTextFormat(_context_format(configuration))  # type: ignore[arg-type]
-            )
+            formats.append(CurrentDistributedContextHTTPTextFormat(BaggageHTTPTextFormat()))
     if len(formats) == 1:
         return formats[0]
     return CompositeHTTPTextFormat(formats)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import collections
 import contextvars
 import logging
-import os
-import threading
 import types as _pytypes
 from collections.abc import Mapping
 
@@ -16,7 +13,7 @@ from opentelemetry.trace.status import Status, StatusCanonicalCode
 from opentelemetry.trace.tracer import _traced_function
 from opentelemetry.util import ns_to_iso_str, time_ns
 
-from .._error_handler import report_exception
+from opentelemetry.util._error_handler import report_exception
 from ..resources import Resource
 from ._span_contexts import checked_span_context
 from .attributes import (
@@ -26,6 +23,13 @@ from .attributes import (
     clean_attributes,
     is_instance,
     text_or_placeholder,
+)
+from ._bounded import (
+    DropCounts,
+    append_evicting,
+    count_drops,
+    keep_newest,
+    set_evicting,
     truncate_attribute_value,
 )
 from .instrumentation import InstrumentationInfo
@@ -69,21 +73,25 @@ _DEFAULT_LIMITS = SpanLimits()
 # Explicit times must fit int64 nanoseconds since the epoch, as exporters
 # and backends store them; None (the usual case) skips the range check.
 _MAX_TIME_NS = 2**63 - 1
-# Guards the rare paths only: eviction and drop counts past a limit.
-# Re-entrant, for a signal handler that records on a span; new after a fork.
-_lock = threading.RLock()
 _Token = contextvars.Token
 _MAPPINGS = frozenset((dict, _pytypes.MappingProxyType))
 _NO_LINKS = ()
+# Span(parent_context=...) not given: read it from the parent.
+_FROM_PARENT: Any = object()
 
 
-def _renew_lock_in_child() -> None:
-    global _lock  # pylint: disable=global-statement
-    _lock = threading.RLock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_renew_lock_in_child)
+def _context_of(parent: Any) -> Optional[trace_api.SpanContext]:
+    """The context of a span's ``parent`` (a span or a span context), or ``None``."""
+    if parent is None:
+        return None
+    if isinstance(parent, trace_api.SpanContext):
+        return parent
+    try:
+        context = parent.get_context()
+    except Exception:  # a third-party span must not break span creation
+        logger.warning("get_context() of parent %r failed; no parent context kept", parent)
+        return None
+    return context if isinstance(context, trace_api.SpanContext) else None
 
 
 def _is_empty_mapping(value: Any) -> bool:
@@ -156,12 +164,17 @@ class Span(trace_api.Span):
     is the chain the span reports to: a tracer passes its source's
     :class:`~opentelemetry.sdk.trace.MultiSpanProcessor`, looked at when the
     span starts and ends, so a processor added meanwhile sees the span end.
+
+    ``parent`` is kept as given (v0.3 code reads it back); the context of
+    that parent is worked out once, when the span is made, and kept in
+    :attr:`parent_context`, which propagators and exporters read.
     """
 
     __slots__ = (
         "name",
         "context",
         "parent",
+        "parent_context",
         "kind",
         "start_time",
         "end_time",
@@ -174,9 +187,7 @@ class Span(trace_api.Span):
         "_events",
         "_links",
         "_status",
-        "_dropped_attributes",
-        "_dropped_events",
-        "_dropped_links",
+        "_dropped",
         "_end_guard",
         "_scope",
     )
@@ -203,10 +214,16 @@ class Span(trace_api.Span):
         instrumentation_info: Optional[InstrumentationInfo] = None,
         set_status_on_exception: bool = True,
         limits: Optional[SpanLimits] = None,
+        parent_context: Any = _FROM_PARENT,
     ) -> None:
         self.name = name
         self.context = context
         self.parent = parent
+        #: The parent's context (``None`` for a root span): the tracer passes
+        #: the one it checked; a span made directly reads it from ``parent``.
+        self.parent_context: Optional[trace_api.SpanContext] = (
+            _context_of(parent) if parent_context is _FROM_PARENT else parent_context
+        )
         self.kind = kind
         self.start_time: Optional[int] = None
         self.end_time: Optional[int] = None
@@ -229,7 +246,8 @@ class Span(trace_api.Span):
         # decorator starts spans with), then the token that undoes it. Or,
         # entered again inside its own block, a _Reentry holding the token.
         self._scope: "Union[None, Tracer, contextvars.Token[Any], _Reentry]" = None
-        self._dropped_events = 0
+        # What the limits dropped: None until the first drop (see _bounded).
+        self._dropped: Optional[DropCounts] = None
         # Empty collections stay None until first used: most spans have no
         # events or links, and each empty container costs memory per span.
         self._events: Optional[Deque[trace_api.Event]] = None
@@ -237,16 +255,18 @@ class Span(trace_api.Span):
         # raise. clean_attributes and _clean_links never do.
         if attributes is None or (type(attributes) is dict and not attributes):
             self._attributes: Optional[Dict[str, types.AttributeValue]] = None
-            self._dropped_attributes = 0
         else:
-            self._attributes, self._dropped_attributes = clean_attributes(
+            self._attributes, dropped = clean_attributes(
                 attributes, self._limits.max_attributes, self._limits.max_attribute_length
             )
+            if dropped:
+                self._dropped = count_drops(self._dropped, "attributes", dropped)
         self._links: Optional[Tuple[trace_api.Link, ...]] = None
-        self._dropped_links = 0
         # () is one object in CPython: the default costs one identity test.
         if links is not _NO_LINKS and not (type(links) in (list, tuple) and not links):
-            self._links, self._dropped_links = self._clean_links(links)
+            self._links, dropped = self._clean_links(links)
+            if dropped:
+                self._dropped = count_drops(self._dropped, "links", dropped)
         if events is not None:
             self._add_events(events)
 
@@ -271,8 +291,8 @@ class Span(trace_api.Span):
             logger.warning(
                 "Dropped links of type %s: not a sequence of Link", type(links).__name__
             )
-        dropped = max(len(kept) - max(self._limits.max_links, 0), 0)
-        return tuple(kept[dropped:]), dropped
+        kept, dropped = keep_newest(kept, self._limits.max_links)
+        return tuple(kept), dropped
 
     def _checked_link(self, link: Any) -> Optional[trace_api.Link]:
         """``link`` with a sound context and clean attributes, or ``None`` (logged)."""
@@ -345,17 +365,17 @@ class Span(trace_api.Span):
     @property
     def dropped_attributes(self) -> int:
         """How many attributes the limit evicted."""
-        return self._dropped_attributes
+        return 0 if self._dropped is None else self._dropped.attributes
 
     @property
     def dropped_events(self) -> int:
         """How many events the limit evicted."""
-        return self._dropped_events
+        return 0 if self._dropped is None else self._dropped.events
 
     @property
     def dropped_links(self) -> int:
         """How many links the limit dropped."""
-        return self._dropped_links
+        return 0 if self._dropped is None else self._dropped.links
 
     # -- recording ------------------------------------------------------
 
@@ -384,24 +404,8 @@ class Span(trace_api.Span):
                 self._attributes = {key: value}
                 return
             attributes = self._attributes = {}
-        if key in attributes:
-            # An update makes the entry the newest, so eviction takes the
-            # least recently set attribute.
-            attributes.pop(key, None)
-        elif len(attributes) >= self._limits.max_attributes:
-            if not self._evict_oldest_attribute(attributes):
-                return
-        attributes[key] = value
-
-    def _evict_oldest_attribute(self, attributes: Dict[str, Any]) -> bool:
-        """Make room for one attribute; ``False`` if the limit allows none."""
-        with _lock:
-            self._dropped_attributes += 1
-            if self._limits.max_attributes <= 0:
-                return False
-            while len(attributes) >= self._limits.max_attributes:
-                del attributes[next(iter(attributes))]
-        return True
+        if set_evicting(attributes, key, value, self._limits.max_attributes):
+            self._dropped = count_drops(self._dropped, "attributes", 1)
 
     def add_event(
         self,
@@ -450,13 +454,9 @@ class Span(trace_api.Span):
 
     def _append_event(self, event: trace_api.Event) -> None:
         """Keep ``event``, evicting the oldest past the limit."""
-        events = self._events
-        if events is None:
-            events = self._events = collections.deque(maxlen=max(self._limits.max_events, 0))
-        if len(events) >= (events.maxlen or 0):
-            with _lock:
-                self._dropped_events += 1
-        events.append(event)
+        self._events, dropped = append_evicting(self._events, event, self._limits.max_events)
+        if dropped:
+            self._dropped = count_drops(self._dropped, "events", 1)
 
     def update_name(self, name: str) -> None:
         if type(name) is not str:

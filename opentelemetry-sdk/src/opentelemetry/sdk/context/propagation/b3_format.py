@@ -11,8 +11,15 @@ from typing import Optional, TypeVar
 
 from opentelemetry import trace
 from opentelemetry.context.propagation import Getter, HTTPTextFormat, Setter
+from opentelemetry.util._error_handler import report_exception
 
-__all__ = ["B3Format", "format_span_id", "format_trace_id"]
+__all__ = [
+    "B3Format",
+    "b3_span_id_hex",
+    "b3_trace_id_hex",
+    "format_span_id",
+    "format_trace_id",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +40,24 @@ _SAMPLED = trace.TraceOptions(trace.TraceOptions.SAMPLED)
 _NOT_SAMPLED = trace.TraceOptions(trace.TraceOptions.DEFAULT)
 
 
-def format_trace_id(trace_id: int) -> str:
-    """A trace id as B3 writes it: 32 lower-hex characters."""
+def b3_trace_id_hex(trace_id: int) -> str:
+    """A trace id as B3 writes it: 32 lower-hex characters, no ``0x``."""
     return "{:032x}".format(trace_id)
 
 
-def format_span_id(span_id: int) -> str:
-    """A span id as B3 writes it: 16 lower-hex characters."""
+def b3_span_id_hex(span_id: int) -> str:
+    """A span id as B3 writes it: 16 lower-hex characters, no ``0x``."""
     return "{:016x}".format(span_id)
+
+
+#: v0.3's name for :func:`b3_trace_id_hex`, kept for code that imports it from
+#: here. Not :func:`opentelemetry.trace.format_trace_id`, which writes ``0x``
+#: first: B3 headers carry the bare hex digits.
+format_trace_id = b3_trace_id_hex
+#: v0.3's name for :func:`b3_span_id_hex`, kept for code that imports it from
+#: here. Not :func:`opentelemetry.trace.format_span_id`, which writes ``0x``
+#: first.
+format_span_id = b3_span_id_hex
 
 
 def _first_value(get_from_carrier: Getter[_T], carrier: _T, name: str) -> Optional[str]:
@@ -62,9 +79,11 @@ class B3Format(HTTPTextFormat):
     takes precedence), else the ``X-B3-*`` headers. ``X-B3-Sampled`` may be
     ``1``/``0`` or the legacy ``true``/``false``; the debug flag
     (``X-B3-Flags: 1``, or ``d`` in either sampling header) implies sampled.
-    A missing sampling state means the caller deferred the decision; as in
-    v0.3 the context then reads as sampled, so the trace is recorded here
-    unless the local sampler says otherwise. Missing or malformed ids yield
+    A single header without a sampling state means the caller deferred the
+    decision; as in v0.3 it reads as sampled. As in v0.3 too, ``X-B3-*``
+    headers without ``X-B3-Sampled`` (or ``X-B3-Flags``) read as not
+    sampled; the local sampler then decides (the default, ``ALWAYS_ON``,
+    records the trace). Missing or malformed ids yield
     :data:`~opentelemetry.trace.INVALID_SPAN_CONTEXT`; nothing raises.
 
     Injection writes the ``X-B3-*`` headers (in lower case, which HTTP
@@ -96,7 +115,7 @@ class B3Format(HTTPTextFormat):
                     return context
             return cls._from_multiple_headers(get_from_carrier, carrier)
         except Exception:  # a broken getter must not break the request it serves
-            logger.warning("Extracting the B3 context failed", exc_info=True)
+            report_exception(logger, "Extracting the B3 context failed", level=logging.WARNING)
             return trace.INVALID_SPAN_CONTEXT
 
     @staticmethod
@@ -142,7 +161,7 @@ class B3Format(HTTPTextFormat):
         if not trace_id or not span_id:
             logger.debug("Ignored B3 ids: an all-zero id is invalid")
             return trace.INVALID_SPAN_CONTEXT
-        sampled = True  # deferred (no sampling state) reads as sampled, as in v0.3
+        sampled = False  # no X-B3-Sampled reads as not sampled, as in v0.3
         if _first_value(get_from_carrier, carrier, cls.FLAGS_KEY) == "1":
             sampled = True  # debug implies an accept decision
         else:
@@ -176,13 +195,13 @@ class B3Format(HTTPTextFormat):
                 carrier,
                 self.SINGLE_HEADER_KEY,
                 "{}-{}-{}".format(
-                    format_trace_id(context.trace_id),
-                    format_span_id(context.span_id),
+                    b3_trace_id_hex(context.trace_id),
+                    b3_span_id_hex(context.span_id),
                     "1" if context.trace_options.sampled else "0",
                 ),
             )
         except Exception:  # a broken span or setter must not break the request
-            logger.warning("Injecting the B3 context failed", exc_info=True)
+            report_exception(logger, "Injecting the B3 context failed", level=logging.WARNING)
 
     @classmethod
     def inject(cls, span: trace.Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
@@ -196,23 +215,16 @@ class B3Format(HTTPTextFormat):
             context = span.get_context()
             if not context.is_valid():
                 return
-            set_in_carrier(carrier, cls.TRACE_ID_KEY, format_trace_id(context.trace_id))
-            set_in_carrier(carrier, cls.SPAN_ID_KEY, format_span_id(context.span_id))
-            parent_span_id = _parent_span_id(span)
-            if parent_span_id:
-                set_in_carrier(carrier, cls.PARENT_SPAN_ID_KEY, format_span_id(parent_span_id))
+            set_in_carrier(carrier, cls.TRACE_ID_KEY, b3_trace_id_hex(context.trace_id))
+            set_in_carrier(carrier, cls.SPAN_ID_KEY, b3_span_id_hex(context.span_id))
+            parent_context = getattr(span, "parent_context", None)  # SDK spans keep it
+            if parent_context is not None and parent_context.span_id:
+                set_in_carrier(
+                    carrier, cls.PARENT_SPAN_ID_KEY, b3_span_id_hex(parent_context.span_id)
+                )
             set_in_carrier(
                 carrier, cls.SAMPLED_KEY, "1" if context.trace_options.sampled else "0"
             )
         except Exception:  # a broken span or setter must not break the request
-            logger.warning("Injecting the B3 context failed", exc_info=True)
+            report_exception(logger, "Injecting the B3 context failed", level=logging.WARNING)
 
-
-def _parent_span_id(span: trace.Span) -> int:
-    """The span id of ``span.parent`` (a span or a span context), or 0."""
-    parent = getattr(span, "parent", None)
-    if isinstance(parent, trace.Span):
-        return parent.get_context().span_id
-    if isinstance(parent, trace.SpanContext):
-        return parent.span_id
-    return 0

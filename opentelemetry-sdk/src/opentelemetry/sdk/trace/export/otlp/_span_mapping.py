@@ -136,10 +136,9 @@ def otlp_status(status: Optional[Status]) -> Optional[Tuple[int, str]]:
 
 def parent_span_id(span: Span) -> Optional[int]:
     """The span id of the span's parent, or ``None`` for a root span."""
-    parent = span.parent
-    if parent is None:
+    context = span.parent_context
+    if context is None:
         return None
-    context = parent if isinstance(parent, trace_api.SpanContext) else parent.get_context()
     return context.span_id if context.span_id else None
 
 
