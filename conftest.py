@@ -14,7 +14,7 @@ failures logged whatever ran before it.
 import pytest
 from hypothesis import HealthCheck, settings
 
-from opentelemetry.sdk import _error_handler
+from opentelemetry.util import _error_handler
 
 settings.register_profile(
     "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow]

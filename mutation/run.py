@@ -86,7 +86,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
 # Lines of a logging call (its first line, or a format string on a line of its own).
 _LOG_LINE_PATTERNS = [
     r"\b_?log(ger)?\.(debug|info|warning|error|exception|critical)\(",
-    r"\breport_(exception|failure)\(",  # the rate-limited reports of sdk/_error_handler.py
+    r"\breport_(exception|failure)\(",  # the rate-limited reports of util/_error_handler.py
     r"^\s*\"[^\"]*%[-.\d]*[rsdx][^\"]*\",?\s*$",
     r"^\s*\"[^\"]*%[-.\d]*[rsdx][^\"]*\",",
 ]

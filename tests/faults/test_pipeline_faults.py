@@ -303,7 +303,7 @@ def test_signal_handler_using_the_sdk_while_this_thread_holds_its_lock_returns(l
     result = _run_python(
         """
         import logging, os, signal, time
-        from opentelemetry.sdk import _error_handler
+        from opentelemetry.util import _error_handler
         from opentelemetry.sdk.trace import SpanProcessor, TracerSource
         from opentelemetry.sdk.trace import _bounded as span_limits
         from opentelemetry.sdk.trace.export import (
@@ -404,7 +404,7 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
         import os, sys, threading, warnings
         warnings.simplefilter("ignore", DeprecationWarning)
         from opentelemetry import distributedcontext, trace
-        from opentelemetry.sdk import _error_handler
+        from opentelemetry.util import _error_handler
         from opentelemetry.sdk.trace import TracerSource
         from opentelemetry.sdk.trace import _bounded as span_limits
         from opentelemetry.sdk.trace.export import (

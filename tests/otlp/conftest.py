@@ -20,7 +20,7 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import pytest
 
-from opentelemetry.sdk import _error_handler
+from opentelemetry.util import _error_handler
 
 CERTS = Path(__file__).resolve().parent / "certs"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from opentelemetry.sdk import _error_handler
+from opentelemetry.util import _error_handler
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,7 @@ from opentelemetry.context.propagation.tracecontexthttptextformat import (
     TraceContextHTTPTextFormat,
 )
 from opentelemetry.trace import INVALID_SPAN, SpanContext, Tracer
+from opentelemetry.util._error_handler import report_exception
 
 __all__ = ["extract", "get_global_httptextformat", "inject", "set_global_httptextformat"]
 
@@ -59,7 +60,9 @@ def inject(tracer: Tracer, set_in_carrier: Setter[_T], carrier: _T) -> None:
     try:
         span = tracer.get_current_span()
     except Exception:  # a broken tracer must not break the request
-        logger.warning("inject(): %r has no current span to read", tracer, exc_info=True)
+        report_exception(
+            logger, "inject(): %r has no current span to read", tracer, level=logging.WARNING
+        )
         return
     _HTTP_TEXT_FORMAT.inject(INVALID_SPAN if span is None else span, set_in_carrier, carrier)
 

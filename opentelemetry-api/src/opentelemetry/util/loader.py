@@ -25,6 +25,8 @@ import sys
 import threading
 import weakref
 
+from ._error_handler import report_exception, report_failure
+
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -118,7 +120,8 @@ def load_implementation(
             return default()
         result = factory(api_type)
     except Exception:  # any failure in user-supplied code falls back to the no-op
-        logger.exception(
+        report_exception(
+            logger,
             "Loading the %s implementation from %s failed; using the no-op",
             api_type.__name__,
             origin,
@@ -131,12 +134,14 @@ def load_implementation(
             hint = "a factory is called with the API type and returns a {} instance".format(
                 api_type.__name__
             )
-        logger.error(
+        report_failure(
+            logger,
             "%s returned %r, which is not a %s; using the no-op: %s",
             origin,
             result,
             api_type.__name__,
             hint,
+            level=logging.ERROR,
         )
         return default()
     return result

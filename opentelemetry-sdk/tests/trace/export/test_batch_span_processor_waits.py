@@ -14,7 +14,7 @@ import types
 
 import pytest
 
-from opentelemetry.sdk import _error_handler
+from opentelemetry.util import _error_handler
 from opentelemetry.sdk.trace import Span, TracerSource
 from opentelemetry.sdk.trace.export import (
     BatchExportSpanProcessor,

@@ -21,6 +21,7 @@ from opentelemetry.trace import (
 )
 
 from opentelemetry.trace.trace_state import _from_canonical_header
+from opentelemetry.util._error_handler import report_exception
 
 from .httptextformat import Getter, HTTPTextFormat, Setter
 
@@ -181,7 +182,9 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 trace_id, span_id, options, TraceState.from_header(state_values), True
             )
         except Exception:  # a broken getter must not break the request it serves
-            logger.warning("Extracting the trace context failed", exc_info=True)
+            report_exception(
+                logger, "Extracting the trace context failed", level=logging.WARNING
+            )
             return INVALID_SPAN_CONTEXT
 
     @classmethod
@@ -212,4 +215,4 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
             if state_header:
                 set_in_carrier(carrier, _TRACESTATE, state_header)
         except Exception:  # a broken span or setter must not break the request
-            logger.warning("Injecting the trace context failed", exc_info=True)
+            report_exception(logger, "Injecting the trace context failed", level=logging.WARNING)

@@ -25,6 +25,7 @@ from opentelemetry.distributedcontext import (
     EntryValue,
 )
 from opentelemetry.distributedcontext.propagation import HTTPTextFormat
+from opentelemetry.util._error_handler import report_exception
 
 __all__ = ["BaggageHTTPTextFormat"]
 
@@ -96,7 +97,7 @@ class BaggageHTTPTextFormat(HTTPTextFormat):
                     entries.append(entry)
             return DistributedContext(entries) if entries else _EMPTY_CONTEXT
         except Exception:  # a broken getter must not break the request it serves
-            logger.warning("Extracting the baggage failed", exc_info=True)
+            report_exception(logger, "Extracting the baggage failed", level=logging.WARNING)
             return _EMPTY_CONTEXT
 
     def inject(
@@ -125,7 +126,7 @@ class BaggageHTTPTextFormat(HTTPTextFormat):
             if members:
                 set_in_carrier(carrier, self.HEADER_NAME, ",".join(members))
         except Exception:  # a broken context or setter must not break the request
-            logger.warning("Injecting the baggage failed", exc_info=True)
+            report_exception(logger, "Injecting the baggage failed", level=logging.WARNING)
 
 
 def _parse_member(member: str) -> Optional[Entry]:

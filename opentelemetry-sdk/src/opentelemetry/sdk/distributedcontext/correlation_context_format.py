@@ -21,6 +21,7 @@ from opentelemetry.distributedcontext import (
     EntryValue,
 )
 from opentelemetry.distributedcontext.propagation import HTTPTextFormat
+from opentelemetry.util._error_handler import report_exception
 
 __all__ = ["CorrelationContextHTTPTextFormat"]
 
@@ -79,7 +80,7 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
                     entries.append(entry)
             return DistributedContext(entries) if entries else _EMPTY_CONTEXT
         except Exception:  # a broken getter must not break the request it serves
-            logger.warning("Extracting the Correlation-Context failed", exc_info=True)
+            report_exception(logger, "Extracting the Correlation-Context failed", level=logging.WARNING)
             return _EMPTY_CONTEXT
 
     def inject(
@@ -110,7 +111,7 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
             if pairs:
                 set_in_carrier(carrier, self.HEADER_NAME, ",".join(pairs))
         except Exception:  # a broken context or setter must not break the request
-            logger.warning("Injecting the Correlation-Context failed", exc_info=True)
+            report_exception(logger, "Injecting the Correlation-Context failed", level=logging.WARNING)
 
 
 def _quote(text: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Optional, Type, Union
 
 from opentelemetry import metrics as metrics_api
 
-from .._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 from .export.aggregate import Aggregator
 
 __all__ = ["BaseHandle", "CounterHandle", "GaugeHandle", "MeasureHandle"]

@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from opentelemetry import metrics as metrics_api
 
-from .._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 
 __all__ = ["EMPTY_LABEL_SET", "LabelSet"]
 

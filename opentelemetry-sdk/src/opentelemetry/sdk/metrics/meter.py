@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union,
 
 from opentelemetry import metrics as metrics_api
 
-from .._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 from ..configuration import Configuration, read_configuration
 from ..resources import Resource, get_default_resource
 from .export.aggregate import Aggregator

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Sequence, Type, Union
 
 from opentelemetry import metrics as metrics_api
 
-from .._error_handler import report_failure
+from opentelemetry.util._error_handler import report_failure
 from .export.aggregate import CounterAggregator
 from .handles import BaseHandle, CounterHandle, GaugeHandle, MeasureHandle
 from .label_set import LabelSet

@@ -13,7 +13,7 @@ from opentelemetry.trace.status import Status, StatusCanonicalCode
 from opentelemetry.trace.tracer import _traced_function
 from opentelemetry.util import ns_to_iso_str, time_ns
 
-from .._error_handler import report_exception
+from opentelemetry.util._error_handler import report_exception
 from ..resources import Resource
 from ._span_contexts import checked_span_context
 from .attributes import (

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 
-from .._error_handler import report_exception
+from opentelemetry.util._error_handler import report_exception
 from .._fork_safety import renew_locks_after_fork
 from ._timeouts import checked_timeout_millis
 

@@ -10,7 +10,7 @@ from opentelemetry.context import restore
 from opentelemetry.trace import sampling
 from opentelemetry.trace.tracer import _traced_function
 
-from .._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 from ._span_contexts import checked_span_context
 from . import _suppression
 from .ids import generate_span_id, generate_trace_id, random_bits
@@ -73,7 +73,9 @@ def _valid_parent_context(parent: Any) -> Optional[trace_api.SpanContext]:
         try:
             context = parent.get_context()
         except Exception:  # a third-party span must not break span creation
-            logger.exception("get_context() of parent %r failed; starting a new trace", parent)
+            report_exception(
+                logger, "get_context() of parent %r failed; starting a new trace", parent
+            )
             return None
     elif is_instance(parent, _SpanContext):
         context = parent
@@ -293,4 +295,6 @@ class _CurrentSpanScope:
                 else:
                     span.__exit__(exc_type, exc_val, exc_tb)
             except Exception:  # the application's own exception must propagate unchanged
-                logger.exception("Ending %s on leaving use_span() failed", type(span).__name__)
+                report_exception(
+                    logger, "Ending %s on leaving use_span() failed", type(span).__name__
+                )

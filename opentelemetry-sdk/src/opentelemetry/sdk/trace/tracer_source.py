@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from opentelemetry import trace as trace_api
 from opentelemetry.context import Context
 from opentelemetry.trace import sampling
+from opentelemetry.util._error_handler import report_exception
 
 from .._fork_safety import renew_locks_after_fork
 from ..configuration import read_configuration
@@ -64,7 +65,7 @@ def _shut_down_sources() -> None:
         try:
             source.shutdown()
         except Exception:  # the other sources must still be shut down
-            logger.exception("Shutting %r down at exit failed", source)
+            report_exception(logger, "Shutting %r down at exit failed", source)
 
 
 # multiprocessing's children (fork start method) leave through os._exit(),

@@ -11,6 +11,7 @@ from typing import Optional, TypeVar
 
 from opentelemetry import trace
 from opentelemetry.context.propagation import Getter, HTTPTextFormat, Setter
+from opentelemetry.util._error_handler import report_exception
 
 __all__ = [
     "B3Format",
@@ -114,7 +115,7 @@ class B3Format(HTTPTextFormat):
                     return context
             return cls._from_multiple_headers(get_from_carrier, carrier)
         except Exception:  # a broken getter must not break the request it serves
-            logger.warning("Extracting the B3 context failed", exc_info=True)
+            report_exception(logger, "Extracting the B3 context failed", level=logging.WARNING)
             return trace.INVALID_SPAN_CONTEXT
 
     @staticmethod
@@ -200,7 +201,7 @@ class B3Format(HTTPTextFormat):
                 ),
             )
         except Exception:  # a broken span or setter must not break the request
-            logger.warning("Injecting the B3 context failed", exc_info=True)
+            report_exception(logger, "Injecting the B3 context failed", level=logging.WARNING)
 
     @classmethod
     def inject(cls, span: trace.Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
@@ -225,5 +226,5 @@ class B3Format(HTTPTextFormat):
                 carrier, cls.SAMPLED_KEY, "1" if context.trace_options.sampled else "0"
             )
         except Exception:  # a broken span or setter must not break the request
-            logger.warning("Injecting the B3 context failed", exc_info=True)
+            report_exception(logger, "Injecting the B3 context failed", level=logging.WARNING)
 

@@ -5,6 +5,7 @@ from typing import Sequence, TypeVar
 
 from opentelemetry.context.propagation import Getter, HTTPTextFormat, Setter
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Span, SpanContext
+from opentelemetry.util._error_handler import report_exception
 
 __all__ = ["CompositeHTTPTextFormat"]
 
@@ -48,7 +49,9 @@ class CompositeHTTPTextFormat(HTTPTextFormat):
             try:
                 context = http_text_format.extract(get_from_carrier, carrier)
             except Exception:  # one broken format must not stop the others
-                logger.warning("%r failed to extract", http_text_format, exc_info=True)
+                report_exception(
+                    logger, "%r failed to extract", http_text_format, level=logging.WARNING
+                )
                 continue
             if isinstance(context, SpanContext) and context.is_valid():
                 found = context
@@ -59,7 +62,9 @@ class CompositeHTTPTextFormat(HTTPTextFormat):
             try:
                 http_text_format.inject(span, set_in_carrier, carrier)
             except Exception:  # one broken format must not stop the others
-                logger.warning("%r failed to inject", http_text_format, exc_info=True)
+                report_exception(
+                    logger, "%r failed to inject", http_text_format, level=logging.WARNING
+                )
 
     def __repr__(self) -> str:
         return "{}({!r})".format(type(self).__name__, list(self.formats))

@@ -10,7 +10,7 @@ import threading
 import weakref
 from typing import Any, Optional
 
-from ..._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 from .metrics_exporter import MetricsExporter, MetricsExportResult
 
 __all__ = ["PushController"]

@@ -15,7 +15,7 @@ import time
 import weakref
 from typing import Deque, List, Optional, Tuple
 
-from ..._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 from ..._fork_safety import renew_locks_after_fork
 from ...configuration import read_configuration
 from .._suppression import suppressing_var

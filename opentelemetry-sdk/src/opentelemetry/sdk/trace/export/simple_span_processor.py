@@ -3,7 +3,7 @@
 import logging
 import threading
 
-from ..._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 from ..._fork_safety import renew_locks_after_fork
 from .. import _suppression
 from .._suppression import suppressing_var

@@ -30,7 +30,7 @@ import time
 import urllib.parse
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
-from ...._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 from .._shutdown_exports import exporting_at_shutdown
 from ..span_exporter import SpanExportResult
 from ._environment import shown_url

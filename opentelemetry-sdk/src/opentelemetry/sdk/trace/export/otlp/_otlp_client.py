@@ -8,7 +8,7 @@ retries and deadline, and the reading of partial successes are the same.
 import logging
 from typing import Any, Callable, Mapping, NamedTuple, Optional, Tuple
 
-from ...._error_handler import report_exception, report_failure
+from opentelemetry.util._error_handler import report_exception, report_failure
 from ..span_exporter import SpanExportResult
 from ._encoding_failures import EncodingFailures
 from ._environment import ExporterSettings, shown_url

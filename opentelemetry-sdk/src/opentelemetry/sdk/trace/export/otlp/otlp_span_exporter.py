@@ -5,7 +5,7 @@ import os
 import threading
 from typing import Mapping, Optional, Sequence
 
-from ...._error_handler import report_failure
+from opentelemetry.util._error_handler import report_failure
 from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding

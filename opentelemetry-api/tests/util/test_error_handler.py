@@ -5,8 +5,11 @@ import types
 
 import pytest
 
-from opentelemetry.sdk import _error_handler
-from opentelemetry.sdk._error_handler import report_exception, report_failure
+from opentelemetry.context.propagation.tracecontexthttptextformat import (
+    TraceContextHTTPTextFormat,
+)
+from opentelemetry.util import _error_handler
+from opentelemetry.util._error_handler import report_exception, report_failure
 
 logger = logging.getLogger("tests.error_handler")
 
@@ -100,3 +103,28 @@ def test_argument_whose_repr_raises_still_reports_the_template(caplog, clock):
         report_failure(logger, "%r failed", Broken())
 
     assert _messages(caplog) == ["%r failed"]
+
+
+def test_a_broken_getter_in_the_api_propagator_is_reported_once_a_minute(caplog):
+    def broken_getter(carrier, name):
+        raise RuntimeError("carrier gone")
+
+    with caplog.at_level(logging.WARNING):
+        for _ in range(100):
+            context = TraceContextHTTPTextFormat.extract(broken_getter, {})
+            assert not context.is_valid()
+    failures = [r for r in caplog.records if "Extracting the trace context" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].levelno == logging.WARNING and failures[0].exc_info is not None
+
+
+def test_the_levels_given_are_kept(caplog):
+    logger = logging.getLogger("levels")
+    with caplog.at_level(logging.DEBUG, logger="levels"):
+        report_failure(logger, "an error-level failure", level=logging.ERROR)
+        try:
+            raise ValueError("x")
+        except ValueError:
+            report_exception(logger, "a warning-level exception", level=logging.WARNING)
+    assert [r.levelno for r in caplog.records] == [logging.ERROR, logging.WARNING]
+    assert caplog.records[1].exc_info is not None

@@ -1,6 +1,9 @@
-"""The one place where failures of processors and exporters are reported.
+"""The one place where failures of code the library does not own are reported.
 
-A broken exporter fails on every span; logging each failure would flood the
+Both packages report through it: the API's propagators and implementation
+loader, the SDK's samplers, processors, exporters and metrics. Bad input
+from the caller is not a failure: it is logged where it is met. A broken
+exporter fails on every span; logging each failure would flood the
 log and slow the application down. Each message is logged the first time
 (with its traceback, for an exception), then at most once a minute with the
 number of repeats left out in between. A message is known by its logger and
@@ -68,15 +71,24 @@ def _text_to_log(logger: logging.Logger, message: str, args: "tuple[Any, ...]") 
     return text
 
 
-def report_exception(logger: logging.Logger, message: str, *args: Any) -> None:
-    """Log the exception being handled, rate-limited per logger and message template."""
+def report_exception(
+    logger: logging.Logger, message: str, *args: Any, level: int = logging.ERROR
+) -> None:
+    """Log the exception being handled, rate-limited per logger and message template.
+
+    ``level=logging.WARNING`` for a failure the library recovers from
+    completely (a propagator whose carrier fails: the request goes on
+    untraced).
+    """
     text = _text_to_log(logger, message, args)
     if text is not None:
-        logger.exception("%s", text)
+        logger.log(level, "%s", text, exc_info=True)
 
 
-def report_failure(logger: logging.Logger, message: str, *args: Any) -> None:
-    """Log a failure that is not an exception as a warning, rate-limited likewise."""
+def report_failure(
+    logger: logging.Logger, message: str, *args: Any, level: int = logging.WARNING
+) -> None:
+    """Log a failure that is not an exception (a warning by default), rate-limited likewise."""
     text = _text_to_log(logger, message, args)
     if text is not None:
-        logger.warning("%s", text)
+        logger.log(level, "%s", text)
