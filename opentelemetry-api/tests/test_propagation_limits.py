@@ -279,3 +279,9 @@ def test_an_extracted_context_is_remote_whichever_path_reads_it(traceparent, tra
     context = extract(traceparent, tracestate)
     assert context.is_remote is True
     assert context.trace_options == TraceOptions.SAMPLED and context.trace_options.sampled
+
+
+def test_inject_of_a_plain_dict_trace_state_sends_its_valid_entries():
+    # v0.3 code may build span contexts with a plain dict as the trace state.
+    context = SpanContext(TRACE_ID, SPAN_ID, TraceOptions(1), {"a": "1", "bad key": "x", "b": "2"})
+    assert inject(context)["tracestate"] == "a=1,b=2"

@@ -266,6 +266,7 @@ def test_use_span_not_ending_on_exit_leaves_the_span_open_even_on_an_exception()
         (lambda span: span.add_lazy_event(trace_api.Event("late", {"a": 1}, 5)), "add_event"),
         (lambda span: span.set_status(trace_api.status.Status()), "set_status"),
         (lambda span: span.update_name("renamed"), "update_name"),
+        (lambda span: span.record_exception(ValueError("late")), "record_exception"),
     ],
 )
 def test_a_change_after_the_end_is_logged_naming_the_change_and_the_span(change, named, caplog):
@@ -275,7 +276,7 @@ def test_a_change_after_the_end_is_logged_naming_the_change_and_the_span(change,
     with caplog.at_level(logging.WARNING):
         change(span)
     [record] = caplog.records
-    assert named in record.getMessage() and "'finished'" in record.getMessage()
+    assert "Ignored {} on span 'finished'".format(named) in record.getMessage()
 
 
 # -- ids and unsampled spans ------------------------------------------------------
@@ -490,3 +491,91 @@ def test_the_length_limit_cuts_a_one_string_list_too():
     tracer, _ = _tracer(span_limits=SpanLimits(max_attribute_length=2))
     span = tracer.start_span("s", attributes={"one": ["abc"], "two": ["abc", "de"]})
     assert dict(span.attributes) == {"one": ["ab"], "two": ["ab", "de"]}
+
+
+# -- exceptions and names, as recorded ---------------------------------------------
+
+
+class CustomError(Exception):
+    pass
+
+
+class _BrokenStr(Exception):
+    def __str__(self):
+        raise RuntimeError("no text")
+
+
+def test_an_exception_leaving_a_span_sets_unknown_with_type_and_message():
+    tracer, _ = _tracer()
+    with pytest.raises(ValueError):
+        with tracer.start_as_current_span("s") as span:
+            raise ValueError("boom")
+    assert span.status.canonical_code is StatusCanonicalCode.UNKNOWN
+    assert span.status.description == "ValueError: boom"
+
+
+def test_an_exception_whose_str_raises_is_described_by_its_type():
+    tracer, _ = _tracer()
+    with pytest.raises(_BrokenStr):
+        with tracer.start_as_current_span("s") as span:
+            raise _BrokenStr()
+    assert span.status.description == "_BrokenStr"
+
+
+def test_a_recorded_exception_names_its_module_qualified_type_message_and_traceback():
+    tracer, _ = _tracer()
+    span = tracer.start_span("s")
+    try:
+        raise CustomError("went wrong")
+    except CustomError as error:
+        span.record_exception(error)
+    span.record_exception(KeyError("k"))
+    custom, builtin = [dict(event.attributes) for event in span.events]
+    assert custom["exception.type"] == __name__ + ".CustomError"
+    assert custom["exception.message"] == "went wrong"
+    assert custom["exception.stacktrace"].startswith("Traceback (most recent call last):")
+    assert custom["exception.stacktrace"].endswith("CustomError: went wrong\n")
+    assert builtin["exception.type"] == "KeyError"
+    assert builtin["exception.stacktrace"] == "KeyError: 'k'\n"
+
+
+def test_a_recorded_exception_whose_str_raises_gets_a_placeholder_message():
+    tracer, _ = _tracer()
+    span = tracer.start_span("s")
+    span.record_exception(_BrokenStr())
+    [event] = span.events
+    assert event.attributes["exception.message"] == "<unprintable _BrokenStr>"
+    assert event.attributes["exception.type"].endswith("_BrokenStr")
+
+
+def test_an_event_name_that_is_not_a_str_is_logged_as_an_event_name(caplog):
+    tracer, _ = _tracer()
+    span = tracer.start_span("s")
+    with caplog.at_level(logging.WARNING):
+        span.add_event(7)
+    assert span.events[0].name == "7"
+    assert "Event name of type int" in caplog.text
+
+
+def test_ending_a_span_never_started_raises_saying_so():
+    span = Span("s", trace_api.SpanContext(1, 2))
+    with pytest.raises(RuntimeError, match=r"^Calling end\(\) on a span that was never started$"):
+        span.end()
+
+
+def test_a_link_whose_context_has_ids_of_the_wrong_type_is_dropped_and_logged_as_a_link(caplog):
+    tracer, _ = _tracer()
+    bad = trace_api.Link(trace_api.SpanContext("abc", 1))
+    good = trace_api.Link(trace_api.SpanContext(1, 2))
+    with caplog.at_level(logging.WARNING):
+        span = tracer.start_span("s", links=(link for link in (bad, good)))
+    assert [link.context for link in span.links] == [good.context]
+    assert "Ignored link" in caplog.text
+
+
+def test_a_span_started_with_a_limit_of_one_attribute_keeps_the_newest():
+    tracer, _ = _tracer(span_limits=SpanLimits(max_attributes=1))
+    span = tracer.start_span("s")
+    span.set_attribute("first", 1)
+    span.set_attribute("second", 2)
+    assert dict(span.attributes) == {"second": 2} and span.dropped_attributes == 1
