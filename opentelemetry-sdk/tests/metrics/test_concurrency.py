@@ -177,3 +177,19 @@ def test_shared_handle_is_exact_on_the_oldest_python_too():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(THREADS * ADDS)
+
+
+def test_monotonic_gauge_never_goes_down_under_concurrent_sets():
+    meter = metrics.Meter()
+    handle = meter.create_metric("g", "d", "1", int, metrics.Gauge, monotonic=True).get_handle(
+        metrics.EMPTY_LABEL_SET
+    )
+
+    def set_values():
+        for value in range(2000):
+            handle.set(value)
+
+    run_threads(set_values)
+    # A set checked against an old value and written after a higher one
+    # would leave the gauge below the highest value set.
+    assert handle.aggregator.current == 1999

@@ -250,7 +250,8 @@ class TraceState(dict[str, str]):
         return TraceState([(key, value)] + rest)
 
     # -- changing in place, as a dict ----------------------------------------
-    # Each change is checked like construction, and forgets the cached header.
+    # Each change is checked like construction, and forgets the cached header
+    # after it is made, so a header computed meanwhile is not kept.
 
     def _is_frozen(self) -> bool:
         """Whether this is the shared empty trace state, which must stay empty (logged)."""
@@ -270,8 +271,8 @@ class TraceState(dict[str, str]):
         if key not in self and len(self) >= MAX_ENTRIES:
             logger.warning("Ignored tracestate entry %r: more than %d entries", key, MAX_ENTRIES)
             return
-        self._header = None
         _set_item(self, key, value)
+        self._header = None
 
     def setdefault(self, key: str, default: str = "") -> str:
         if key not in self:
@@ -279,20 +280,22 @@ class TraceState(dict[str, str]):
         return self.get(key, default)
 
     def __delitem__(self, key: str) -> None:
-        self._header = None
         super().__delitem__(key)
+        self._header = None
 
     def pop(self, key: str, *default: Any) -> Any:
+        value = super().pop(key, *default)
         self._header = None
-        return super().pop(key, *default)
+        return value
 
     def popitem(self) -> Tuple[str, str]:
+        item = super().popitem()
         self._header = None
-        return super().popitem()
+        return item
 
     def clear(self) -> None:
-        self._header = None
         super().clear()
+        self._header = None
 
     def __ior__(self, other: Any) -> "TraceState":  # type: ignore[override,misc]
         self.update(other)

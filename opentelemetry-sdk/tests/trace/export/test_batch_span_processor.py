@@ -388,47 +388,21 @@ def test_not_retryable_failure_is_not_retried():
     processor.shutdown()
 
 
-def test_retryable_failure_is_retried_with_the_same_spans_until_success():
+def test_retryable_failure_is_not_retried_by_the_processor_the_exporter_owns_retrying():
     retryable = SpanExportResult.FAILED_RETRYABLE
-    exporter = RecordingExporter(results=[retryable, retryable])
+    exporter = RecordingExporter(results=[retryable])
     processor = BatchExportSpanProcessor(exporter)
-    ids = _end_spans(_tracer(processor), 3)
-    assert processor.force_flush(int(WAIT * 1000))
-    assert exporter.calls == [ids, ids, ids]
-    assert exporter.exported_ids == ids
-    assert processor.failed_exports == 2
-    assert processor.spans_failed_export == 0
-    processor.shutdown()
-    _assert_every_span_accounted_for(processor, 3)
-
-
-def test_retrying_gives_up_when_the_queue_fills():
-    exporter = RecordingExporter(results=[SpanExportResult.FAILED_RETRYABLE] * 1000)
-    processor = BatchExportSpanProcessor(exporter, max_queue_size=4, max_export_batch_size=2)
     tracer = _tracer(processor)
-    first = _end_spans(tracer, 2)
-    assert exporter.entered.wait(WAIT)
-    _end_spans(tracer, 4)  # fills the queue while the first batch waits to retry
-    # Retries would go on for as long as the queue had room; another batch is
-    # tried only once the first has been given up.
-    assert _wait_until(lambda: any(ids != first for ids in list(exporter.calls)))
-    assert _wait_until(lambda: processor.spans_failed_export >= 2)
-    exporter.results.clear()
-    processor.shutdown()
-    _assert_every_span_accounted_for(processor, 6)
-
-
-def test_retrying_stops_at_shutdown():
-    exporter = RecordingExporter(results=[SpanExportResult.FAILED_RETRYABLE] * 1000)
-    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=10)
-    _end_spans(_tracer(processor), 3)
-    assert exporter.entered.wait(WAIT)
-    stopper = threading.Thread(target=processor.shutdown)
-    stopper.start()
-    stopper.join(WAIT)
-    assert not stopper.is_alive()
+    failed = _end_spans(tracer, 3)
+    assert processor.force_flush(int(WAIT * 1000))
+    assert exporter.calls == [failed]
+    assert processor.failed_exports == 1
     assert processor.spans_failed_export == 3
-    _assert_every_span_accounted_for(processor, 3)
+    later = _end_spans(tracer, 2)  # the next batch goes out as usual
+    assert processor.force_flush(int(WAIT * 1000))
+    assert exporter.exported_ids == later
+    processor.shutdown()
+    _assert_every_span_accounted_for(processor, 5)
 
 
 def test_hanging_exporter_shutdown_returns_within_its_bound(caplog):

@@ -143,24 +143,6 @@ def test_idle_worker_sleeps_the_schedule_delay_given_in_milliseconds(clock, dela
         processor.shutdown()
 
 
-# -- retries --------------------------------------------------------------
-
-
-def test_retry_delay_doubles_from_a_tenth_of_a_second_up_to_five_seconds(clock):
-    failures = 9
-    exporter = ScriptedExporter(clock, results=[SpanExportResult.FAILED_RETRYABLE] * failures)
-    processor = BatchExportSpanProcessor(exporter, max_queue_size=4, max_export_batch_size=1)
-    try:
-        processor.on_end(_ended_span())
-        assert _wait_until(lambda: len(exporter.exported) == 1)
-        first, last = exporter.waits_before_call[0], exporter.waits_before_call[-1]
-        assert clock.event_waits[first:last] == [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 5.0, 5.0, 5.0]
-        assert processor.failed_exports == failures
-        assert processor.spans_exported == 1 and processor.spans_failed_export == 0
-    finally:
-        processor.shutdown()
-
-
 # -- how long callers wait ------------------------------------------------
 
 

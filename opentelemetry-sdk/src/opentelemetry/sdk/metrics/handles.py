@@ -181,15 +181,22 @@ class GaugeHandle(metrics_api.GaugeHandle, BaseHandle):
         if checked is None:
             return
         if self.monotonic:
-            last = self.aggregator.current
-            if last is not None and checked < last:
+            update_if_not_below = getattr(self.aggregator, "update_if_not_below", None)
+            if update_if_not_below is not None:
+                accepted = update_if_not_below(checked)  # compared and set under one lock
+            else:
+                last = self.aggregator.current
+                accepted = last is None or checked >= last
+                if accepted:
+                    self._update(checked)
+            if not accepted:
                 report_failure(
                     logger,
                     "Dropped %r for metric %r: a monotonic gauge cannot go down",
                     value,
                     self._name,
                 )
-                return
+            return
         self._update(checked)
 
 

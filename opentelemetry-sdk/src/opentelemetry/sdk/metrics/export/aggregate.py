@@ -126,6 +126,20 @@ class GaugeAggregator(Aggregator):
             self.current = value
             self.timestamp = now
 
+    def update_if_not_below(self, value: Any) -> bool:
+        """Set ``value`` unless it is below the last value; whether it was set.
+
+        The comparison and the update happen under one lock, so concurrent
+        sets of a monotonic gauge can never make it go down.
+        """
+        now = time_ns()
+        with self._lock:
+            if self.current is not None and value < self.current:
+                return False
+            self.current = value
+            self.timestamp = now
+        return True
+
     def take_checkpoint(self) -> None:
         """The last value and its time become the checkpoint."""
         with self._lock:

@@ -36,9 +36,6 @@ _getpid = os.getpid
 # After the first, queue-full drops are logged at most this often.
 _DROP_LOG_INTERVAL_SECONDS = 60.0
 
-# A retryable export is tried again after this delay, doubling up to the cap.
-_FIRST_RETRY_DELAY_SECONDS = 0.1
-_MAX_RETRY_DELAY_SECONDS = 5.0
 _INF = float("inf")
 
 # Processors whose worker must be restarted in a forked child. A WeakSet, so
@@ -249,8 +246,6 @@ class BatchExportSpanProcessor(SpanProcessor):
         self._settled = threading.Condition(self._lock)
         # Set when the worker should look at the queue before its delay is up.
         self._wake = threading.Event()
-        # on_end wakes the worker when the queue holds this many spans.
-        self._wake_at_length = self.max_export_batch_size
         self._yield_at_length = max(self.max_queue_size * 3 // 4, self.max_export_batch_size)
         self._stopping = False
         self._worker_done = False
@@ -287,7 +282,7 @@ class BatchExportSpanProcessor(SpanProcessor):
         if self._shutdown_started:
             self._drop_after_shutdown()
         # Wake the worker once per full batch, not per span; is_set() takes no lock.
-        elif len(queue) >= self._wake_at_length:
+        elif len(queue) >= self.max_export_batch_size:
             if not self._wake.is_set():
                 self._wake.set()
             if len(queue) >= self._yield_at_length:
@@ -409,7 +404,7 @@ class BatchExportSpanProcessor(SpanProcessor):
             self._in_flight = batch
         if not batch:
             return
-        exported = self._export_with_retries(batch)
+        exported = self._export_once(batch)
         with self._lock:
             if self._in_flight is not batch:  # shutdown gave up waiting and counted it
                 return
@@ -420,48 +415,29 @@ class BatchExportSpanProcessor(SpanProcessor):
                 self._failed_spans += len(batch)
             self._settled.notify_all()
 
-    def _export_with_retries(self, batch: List[Span]) -> bool:
-        """Whether ``batch`` was exported, retrying while that is worth it."""
-        retry_delay = _FIRST_RETRY_DELAY_SECONDS
-        while True:
-            try:
-                result = self.span_exporter.export(batch)
-            except BaseException:  # an exporter must not stop the worker, whatever it raises
-                report_exception(logger, "%r failed to export spans", self.span_exporter)
-                result = SpanExportResult.FAILED_NOT_RETRYABLE
-            if result is SpanExportResult.SUCCESS:
-                return True
-            with self._lock:
-                self._failed_exports += 1
-            if result is SpanExportResult.FAILED_RETRYABLE and self._may_retry():
-                self._wait_to_retry(retry_delay)
-                retry_delay = min(retry_delay * 2, _MAX_RETRY_DELAY_SECONDS)
-                if self._may_retry():
-                    continue
-            report_failure(
-                logger, "%r did not export spans (%s); they are lost", self.span_exporter, result
-            )
-            return False
+    def _export_once(self, batch: List[Span]) -> bool:
+        """Whether ``batch`` was exported, in one call to the exporter.
 
-    def _may_retry(self) -> bool:
-        """Retrying holds up the queue: only while it has room and no shutdown waits."""
-        return not self._stopping and len(self._queue) < self.max_queue_size
-
-    def _wait_to_retry(self, seconds: float) -> None:
-        """Sleep ``seconds``, cut short when the queue fills up or shutdown begins."""
-        deadline = time.monotonic() + seconds
-        # Meanwhile only a full queue is worth waking the worker for.
-        self._wake_at_length = self.max_queue_size
+        Retrying is the exporter's business, as the OpenTelemetry
+        specification puts it: only the exporter knows which of its
+        failures are transient and how long its backend asks it to wait
+        (the OTLP exporter retries within its timeout). So a
+        ``FAILED_RETRYABLE`` here has been retried already, and the batch is
+        counted as failed like any other failure.
+        """
         try:
-            remaining = seconds
-            while remaining > 0 and self._may_retry():
-                self._wake.clear()
-                if not self._may_retry():  # re-checked after clearing: no lost wake-up
-                    break
-                self._wake.wait(remaining)
-                remaining = deadline - time.monotonic()
-        finally:
-            self._wake_at_length = self.max_export_batch_size
+            result = self.span_exporter.export(batch)
+        except BaseException:  # an exporter must not stop the worker, whatever it raises
+            report_exception(logger, "%r failed to export spans", self.span_exporter)
+            result = SpanExportResult.FAILED_NOT_RETRYABLE
+        if result is SpanExportResult.SUCCESS:
+            return True
+        with self._lock:
+            self._failed_exports += 1
+        report_failure(
+            logger, "%r did not export spans (%s); they are lost", self.span_exporter, result
+        )
+        return False
 
     # -- control ---------------------------------------------------------
 
