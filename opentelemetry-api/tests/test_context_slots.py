@@ -38,3 +38,24 @@ def test_a_wrapped_call_gets_its_positional_and_keyword_arguments(context):
     context.request = "later"
     assert wrapped(1, 2, key="value") == ((1, 2), {"key": "value"}, "captured")
     assert context.request == "later"
+
+
+def test_the_first_restore_in_a_foreign_context_warns_and_later_ones_log_at_debug(
+    monkeypatch, caplog
+):
+    import contextvars
+    import logging
+
+    from opentelemetry.context import async_context, restore
+
+    monkeypatch.setattr(async_context, "_warned_foreign_restore", False)
+    context = type("IsolatedContext", (AsyncRuntimeContext,), {})()
+    slot = context.register_slot("foreign", None)
+    caplog.set_level(logging.DEBUG, logger="opentelemetry.context.async_context")
+    for _ in range(2):
+        token = slot.set("inner")
+        contextvars.copy_context().run(restore, token)
+        restore(token)
+    first, second = [r for r in caplog.records if "not restored" in r.getMessage()]
+    assert (first.levelno, second.levelno) == (logging.WARNING, logging.DEBUG)
+    assert first.getMessage().startswith("opentelemetry.foreign not restored")

@@ -579,3 +579,25 @@ def test_a_span_started_with_a_limit_of_one_attribute_keeps_the_newest():
     span.set_attribute("first", 1)
     span.set_attribute("second", 2)
     assert dict(span.attributes) == {"second": 2} and span.dropped_attributes == 1
+
+
+# -- the trace id ratio at its bound --------------------------------------------------
+
+
+def test_trace_id_ratio_samples_low_bits_below_the_bound_and_ignores_the_high_bits():
+    from opentelemetry.sdk.trace.sampling import TraceIdRatioSampler
+
+    sampler = TraceIdRatioSampler(0.5)
+    bound = 2**63
+    parent = trace_api.SpanContext(1, 2, trace_api.TraceOptions(0))
+    for trace_id, sampled in [
+        (bound - 1, True),
+        (bound, False),
+        (0, True),
+        (2**64 - 1, False),
+        ((1 << 100) | (bound - 1), True),
+        ((1 << 100) | bound, False),
+    ]:
+        # The parent's decision does not count: only the trace id does.
+        assert sampler.should_sample(parent, trace_id, 3, "s").sampled is sampled, trace_id
+    assert repr(sampler) == "TraceIdRatioSampler(0.5)" and sampler.rate == 0.5
