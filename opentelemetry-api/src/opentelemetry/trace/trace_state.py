@@ -310,122 +310,38 @@ _dict_init = dict.__init__
 _set_item = dict.__setitem__
 
 
-class _UnreadTraceState(TraceState):
-    """A trace state from a valid header whose entries are parsed on first use.
-
-    Most services only pass the trace state on: the header they received is
-    the one they send, and nobody reads an entry. Such a trace state keeps
-    the header only, already checked whole against the grammar (with no
-    repeated key); every way of reading or changing it as a dict parses the
-    entries first and turns it into a plain :class:`TraceState`, so Python
-    code cannot tell the difference. C code that reads a dict's storage
-    directly (:func:`json.dumps` given the trace state itself, ``PyDict_Next``
-    in an extension) sees it empty until it is read once: give such code
-    ``dict(trace_state)``. Parsing twice (two threads at once) fills the same
-    entries twice, which is harmless.
-    """
-
-    __slots__ = ()
-
-    def _parse(self) -> None:
-        header: str = self._header  # type: ignore[assignment]
-        # Entries first, then the class: a reader in another thread sees
-        # either this class (and parses again) or the filled dict.
-        _dict_init(self, [member.split("=", 1) for member in header.split(",")])
-        self.__class__ = TraceState  # type: ignore[assignment]
-
-
-def _parsing_first(name: str) -> Any:
-    """``TraceState``'s method ``name``, run after the entries are parsed."""
-    method = getattr(TraceState, name)
-
-    def parse_then_call(self: _UnreadTraceState, *args: Any, **kwargs: Any) -> Any:
-        self._parse()
-        return method(self, *args, **kwargs)
-
-    parse_then_call.__name__ = name
-    return parse_then_call
-
-
-# Every dict method and operator that reads or changes entries, and the
-# TraceState methods built on them (to_header alone needs no entries).
-for _name in (
-    "__contains__",
-    "__delitem__",
-    "__eq__",
-    "__getitem__",
-    "__ior__",
-    "__iter__",
-    "__len__",
-    "__ne__",
-    "__or__",
-    "__reduce__",
-    "__repr__",
-    "__reversed__",
-    "__ror__",
-    "__setitem__",
-    "__sizeof__",
-    "add",
-    "clear",
-    "copy",
-    "delete",
-    "get",
-    "items",
-    "keys",
-    "pop",
-    "popitem",
-    "setdefault",
-    "update",
-    "values",
-):
-    setattr(_UnreadTraceState, _name, _parsing_first(_name))
-del _name
-
-# The longest header of four members: longer ones skip the pattern below,
-# so no header is read by more than two patterns before the general rules.
-_MAX_UNREAD_LENGTH = 4 * _MAX_MEMBER_LENGTH + 3
-# One to four members, as headers usually have, with no key repeated (each
-# key may not start the rest of the header again): one match proves the
-# header valid and its keys distinct, so the entries can wait.
-_UNREAD_MEMBER = "(" + _KEY + ")=" + _VALUE
-_UNREAD_HEADER_PATTERN = re.compile(
-    "{m}(?:,(?!\\1=){m}(?:,(?!\\1=|\\2=){m}(?:,(?!\\1=|\\2=|\\3=){m})?)?)?\\Z".format(
-        m=_UNREAD_MEMBER
-    )
-)
-
-
 def _from_canonical_header(header: str) -> Optional[TraceState]:
     """The trace state of the usual header, as :meth:`TraceState.to_header` writes it; else ``None``.
 
     One match validates the whole header (1 to 32 members, no whitespace or
     empty members), in time linear in its length; a header longer than 32
-    maximal members is refused before any pattern reads it. Up to four
-    members with distinct keys, the entries are parsed only when first read
-    (see :class:`_UnreadTraceState`). ``None`` sends anything else (and a
-    repeated key) to the general rules of :meth:`TraceState.from_header`,
-    which this agrees with. The propagators' hot path: a small function,
+    maximal members is refused before any pattern reads it. The entries are
+    parsed at once, not on first read: a trace state is a dict, and C code
+    that reads a dict's storage directly (:func:`json.dumps`) must see them.
+    ``None`` sends anything else (and a repeated key) to the general rules
+    of :meth:`TraceState.from_header`, which this agrees with. The
+    propagators' hot path: a small function,
     not a method, so the usual request pays for one call and no generic
     checks.
     """
     length = len(header)
     if length > _MAX_CANONICAL_LENGTH:
         return None
-    if length <= _MAX_UNREAD_LENGTH and _UNREAD_HEADER_PATTERN.match(header) is not None:
-        unread = _new_dict(_UnreadTraceState)
-        unread._header = header
-        return unread
     if _CANONICAL_HEADER_PATTERN.match(header) is None:
         return None
-    members = header.split(",")
+    # Neither keys nor values may hold "=" or ",", so in a valid header the
+    # two alternate in one split: cheaper than splitting each member.
+    keys_and_values = header.replace("=", ",").split(",")
+    pairs = iter(keys_and_values)
     # Built directly: __init__ would validate every entry again, and the
     # header is already the one to_header would write.
     trace_state = _new_dict(TraceState)
-    _dict_init(trace_state, [member.split("=", 1) for member in members])
-    if len(trace_state) != len(members):  # a key repeats: the general rules keep the first
+    _dict_init(trace_state, zip(pairs, pairs))
+    if 2 * len(trace_state) != len(keys_and_values):  # a key repeats: the general rules keep the first
         return None
     trace_state._header = header
     return trace_state
+
 
 _EMPTY = TraceState()
 #: The empty trace state span contexts start with: shared, so it ignores

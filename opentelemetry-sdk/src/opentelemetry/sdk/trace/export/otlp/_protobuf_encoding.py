@@ -48,12 +48,69 @@ _UINT64 = 1 << 64
 # Varints below 128 are one byte; most lengths and all enums are.
 _SMALL_VARINTS = [bytes((value,)) for value in range(128)]
 
-# Tags: (field number << 3) | wire type, for wire types 0 (varint),
-# 1 (64-bit), 2 (length-delimited) and 5 (32-bit).
-_TRUE = b"\x10\x01"  # AnyValue.bool_value = 2
-_FALSE = b"\x10\x00"
-_EMPTY_STRING_VALUE = b"\x0a\x00"  # AnyValue.string_value = 1
-_EMPTY_ARRAY_VALUE = b"\x2a\x00"  # AnyValue.array_value = 5
+# Tags: (field number << 3) | wire type. Every tag below is built from the
+# field's number in the OTLP .proto files, named for its message and field,
+# once at import; all of them fit one byte but Span.flags (two).
+_VARINT, _FIXED64, _LEN, _FIXED32 = 0, 1, 2, 5
+
+
+def _tag(field_number: int, wire_type: int) -> bytes:
+    number = field_number << 3 | wire_type
+    return bytes((number,)) if number < 128 else bytes(((number & 127) | 128, number >> 7))
+
+
+# common.proto
+_ANY_VALUE_STRING = _tag(1, _LEN)
+_ANY_VALUE_BOOL = _tag(2, _VARINT)
+_ANY_VALUE_ARRAY = _tag(5, _LEN)
+_KEY_VALUE_KEY = _tag(1, _LEN)
+_KEY_VALUE_VALUE = _tag(2, _LEN)
+_SCOPE_NAME = _tag(1, _LEN)
+_SCOPE_VERSION = _tag(2, _LEN)
+# resource.proto
+_RESOURCE_ATTRIBUTES_TAG = _tag(1, _LEN)
+# trace.proto and trace_service.proto
+_REQUEST_RESOURCE_SPANS = _tag(1, _LEN)
+_RESOURCE_SPANS_RESOURCE = _tag(1, _LEN)
+_RESOURCE_SPANS_SCOPE_SPANS = _tag(2, _LEN)
+_SCOPE_SPANS_SCOPE = _tag(1, _LEN)
+_SCOPE_SPANS_SPANS = _tag(2, _LEN)
+_SPAN_TRACE_ID = _tag(1, _LEN)
+_SPAN_SPAN_ID = _tag(2, _LEN)
+_SPAN_TRACE_STATE = _tag(3, _LEN)
+_SPAN_PARENT_SPAN_ID = _tag(4, _LEN)
+_SPAN_NAME = _tag(5, _LEN)
+_SPAN_KIND = _tag(6, _VARINT)
+_SPAN_START_TIME = _tag(7, _FIXED64)[0]  # one byte, for the packed struct
+_SPAN_END_TIME = _tag(8, _FIXED64)[0]
+_SPAN_ATTRIBUTES_TAG = _tag(9, _LEN)
+_SPAN_DROPPED_ATTRIBUTES = _tag(10, _VARINT)
+_SPAN_EVENTS = _tag(11, _LEN)
+_SPAN_DROPPED_EVENTS = _tag(12, _VARINT)
+_SPAN_LINKS = _tag(13, _LEN)
+_SPAN_DROPPED_LINKS = _tag(14, _VARINT)
+_SPAN_STATUS = _tag(15, _LEN)
+_SPAN_FLAGS = _tag(16, _FIXED32)
+_EVENT_TIME = _tag(1, _FIXED64)[0]
+_EVENT_NAME = _tag(2, _LEN)
+_EVENT_ATTRIBUTES_TAG = _tag(3, _LEN)
+_EVENT_DROPPED_ATTRIBUTES = _tag(4, _VARINT)
+_LINK_TRACE_ID = _tag(1, _LEN)
+_LINK_SPAN_ID = _tag(2, _LEN)
+_LINK_TRACE_STATE = _tag(3, _LEN)
+_LINK_ATTRIBUTES_TAG = _tag(4, _LEN)
+_LINK_DROPPED_ATTRIBUTES = _tag(5, _VARINT)
+_LINK_FLAGS = _tag(6, _FIXED32)
+_STATUS_MESSAGE = _tag(2, _LEN)
+_STATUS_CODE = _tag(3, _VARINT)
+_ANY_VALUE_INT = _tag(3, _VARINT)
+_ANY_VALUE_DOUBLE = _tag(4, _FIXED64)
+_ARRAY_VALUE_VALUES = _tag(1, _LEN)
+
+_TRUE = _ANY_VALUE_BOOL + b"\x01"
+_FALSE = _ANY_VALUE_BOOL + b"\x00"
+_EMPTY_STRING_VALUE = _ANY_VALUE_STRING + b"\x00"
+_EMPTY_ARRAY_VALUE = _ANY_VALUE_ARRAY + b"\x00"
 
 
 def _varint(value: int) -> bytes:
@@ -83,20 +140,20 @@ def _any_value(value: Any) -> Optional[bytes]:
     kind = type(value)
     if kind is str:
         data = _text(value)
-        return b"\x0a" + _varint(len(data)) + data if data else _EMPTY_STRING_VALUE
+        return _ANY_VALUE_STRING + _varint(len(data)) + data if data else _EMPTY_STRING_VALUE
     if kind is bool:
         return _TRUE if value else _FALSE
     if kind is int:
         if value >= 0:
             if value <= _INT64_MAX:
-                return b"\x18" + _varint(value)  # int_value = 3
+                return _ANY_VALUE_INT + _varint(value)
         elif value >= _INT64_MIN:
-            return b"\x18" + _varint(value + _UINT64)  # two's complement, 10 bytes
+            return _ANY_VALUE_INT + _varint(value + _UINT64)  # two's complement, 10 bytes
         # Past int64: the decimal string keeps the value exactly.
         data = str(value).encode("ascii")
-        return b"\x0a" + _varint(len(data)) + data
+        return _ANY_VALUE_STRING + _varint(len(data)) + data
     if kind is float:
-        return b"\x21" + _pack_double(value)  # double_value = 4
+        return _ANY_VALUE_DOUBLE + _pack_double(value)
     if kind is list or kind is tuple:
         elements = []
         for element in value:
@@ -105,11 +162,11 @@ def _any_value(value: Any) -> Optional[bytes]:
             encoded = _any_value(element)
             if encoded is None:
                 return None
-            elements.append(b"\x0a" + _varint(len(encoded)) + encoded)  # ArrayValue.values = 1
+            elements.append(_ARRAY_VALUE_VALUES + _varint(len(encoded)) + encoded)
         if not elements:
             return _EMPTY_ARRAY_VALUE
         payload = b"".join(elements)
-        return b"\x2a" + _varint(len(payload)) + payload
+        return _ANY_VALUE_ARRAY + _varint(len(payload)) + payload
     # Subclasses (an IntEnum, a str subclass) and other types reach here only
     # from spans built outside the SDK's checks; the SDK stores plain types.
     if isinstance(value, bool):
@@ -130,7 +187,7 @@ _SCALAR_BASES = (str, int, float)
 # KeyValue: KeyValue.value's length (n + 2), then AnyValue.string_value's tag
 # and length (n): one lookup instead of building them per attribute.
 _STRING_VALUE_HEADS = [
-    _SMALL_VARINTS[size + 2] + b"\x0a" + _SMALL_VARINTS[size] for size in range(126)
+    _SMALL_VARINTS[size + 2] + _ANY_VALUE_STRING + _SMALL_VARINTS[size] for size in range(126)
 ]
 
 # By key: the prefix of its KeyValues, ``KeyValue.key`` (1) with tag and
@@ -144,7 +201,7 @@ _MAX_CACHED_KEYS = 4096
 def _key_prefix(key: str) -> Tuple[bytes, int]:
     """The cache entry of ``key``: its prefix, and the KeyValue length with a value of ``""``."""
     data = _text(key)
-    prefix = b"\x0a" + _varint(len(data)) + data + b"\x12"
+    prefix = _KEY_VALUE_KEY + _varint(len(data)) + data + _KEY_VALUE_VALUE
     entry = (prefix, len(prefix) + 3)  # + value length, string tag, string length
     if len(_key_prefixes) >= _MAX_CACHED_KEYS:
         _key_prefixes.clear()
@@ -173,10 +230,10 @@ def _field_heads(tag: bytes) -> List[bytes]:
     return [tag + length for length in _SMALL_VARINTS]
 
 
-_SPAN_ATTRIBUTES = _field_heads(b"\x4a")  # Span.attributes = 9
-_EVENT_ATTRIBUTES = _field_heads(b"\x1a")  # Event.attributes = 3
-_LINK_ATTRIBUTES = _field_heads(b"\x22")  # Link.attributes = 4
-_RESOURCE_ATTRIBUTES = _field_heads(b"\x0a")  # Resource.attributes = 1
+_SPAN_ATTRIBUTES = _field_heads(_SPAN_ATTRIBUTES_TAG)
+_EVENT_ATTRIBUTES = _field_heads(_EVENT_ATTRIBUTES_TAG)
+_LINK_ATTRIBUTES = _field_heads(_LINK_ATTRIBUTES_TAG)
+_RESOURCE_ATTRIBUTES = _field_heads(_RESOURCE_ATTRIBUTES_TAG)
 
 
 def _key_values(heads: List[bytes], attributes: Mapping[str, Any], parts: List[bytes]) -> int:
@@ -208,7 +265,7 @@ def _key_values(heads: List[bytes], attributes: Mapping[str, Any], parts: List[b
             if length < 128:  # then size < 126 too: every length is one byte
                 parts += (heads[length], prefix, string_heads[size], data)
                 continue
-            value_field = b"\x0a" + _varint(size) + data if data else _EMPTY_STRING_VALUE
+            value_field = _ANY_VALUE_STRING + _varint(size) + data if data else _EMPTY_STRING_VALUE
         elif type(value) is int:
             # Int values repeat (status codes, ports): their field is cached.
             int_field = _int_values.get(value)
@@ -249,15 +306,15 @@ def _string_field(tag: bytes, value: str, parts: List[bytes]) -> None:
 
 # ``Span.kind`` (6) for each SpanKind, by the member's identity: hashing an
 # Enum member runs Python code, ``id`` does not, and members live forever.
-_KIND_FIELDS = {id(kind): b"\x30" + _varint(otlp_kind(kind)) for kind in trace_api.SpanKind}
+_KIND_FIELDS = {id(kind): _SPAN_KIND + _varint(otlp_kind(kind)) for kind in trace_api.SpanKind}
 # ``Span.flags`` (16, fixed32) for each value of the W3C trace flags byte;
 # none for 0, which proto3 leaves out.
 _FLAGS_FIELDS = {
-    flags: b"\x85\x01" + _pack_fixed32(flags) if flags else b"" for flags in range(256)
+    flags: _SPAN_FLAGS + _pack_fixed32(flags) if flags else b"" for flags in range(256)
 }
 _STATUS_OK = StatusCanonicalCode.OK
 # ``Span.status`` (15) of a span whose OK was set: ``Status.code`` (3) = 1.
-_STATUS_OK_FIELD = b"\x7a\x02\x18\x01"
+_STATUS_OK_FIELD = _SPAN_STATUS + b"\x02" + _STATUS_CODE + b"\x01"
 _EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 
 
@@ -267,109 +324,129 @@ def _status_field(status: Status) -> bytes:
     assert mapped is not None  # UNSET, the only status mapped to None, is left out before
     code, message = mapped
     status_parts: List[bytes] = []
-    _string_field(b"\x12", message, status_parts)  # Status.message = 2
-    status_parts.append(b"\x18")  # Status.code = 3
+    _string_field(_STATUS_MESSAGE, message, status_parts)
+    status_parts.append(_STATUS_CODE)
     status_parts.append(_SMALL_VARINTS[code])
     payload = b"".join(status_parts)
-    return b"\x7a" + _varint(len(payload)) + payload
+    return _SPAN_STATUS + _varint(len(payload)) + payload
+
+
+# Fixed heads: a tag and the one-byte length of an id that follows it.
+_SPAN_TRACE_ID_HEAD = _SPAN_TRACE_ID + b"\x10"
+_SPAN_SPAN_ID_HEAD = _SPAN_SPAN_ID + b"\x08"
+_SPAN_PARENT_SPAN_ID_HEAD = _SPAN_PARENT_SPAN_ID + b"\x08"
+_LINK_TRACE_ID_HEAD = _LINK_TRACE_ID + b"\x10"
+_LINK_SPAN_ID_HEAD = _LINK_SPAN_ID + b"\x08"
+
+
+def _event_field(event: trace_api.Event, parts: List[bytes]) -> None:
+    """Append ``Span.events`` for one event: tag, length and ``Span.Event`` message."""
+    event_parts = [_pack_tagged_fixed64(_EVENT_TIME, event.timestamp)]
+    name = event.name
+    if name:
+        data = name.encode("utf-8", "replace")
+        size = len(data)
+        event_parts += (_EVENT_NAME, _SMALL_VARINTS[size] if size < 128 else _varint(size), data)
+    skipped = _key_values(_EVENT_ATTRIBUTES, event.attributes, event_parts)
+    if skipped:
+        event_parts += (_EVENT_DROPPED_ATTRIBUTES, _varint(skipped))
+    payload = b"".join(event_parts)
+    size = len(payload)
+    parts += (_SPAN_EVENTS, _SMALL_VARINTS[size] if size < 128 else _varint(size), payload)
+
+
+def _link_field(link: trace_api.Link, parts: List[bytes]) -> None:
+    """Append ``Span.links`` for one link: tag, length and ``Span.Link`` message."""
+    linked = link.context
+    link_parts = [
+        _LINK_TRACE_ID_HEAD,
+        linked.trace_id.to_bytes(16, "big"),
+        _LINK_SPAN_ID_HEAD,
+        linked.span_id.to_bytes(8, "big"),
+    ]
+    if linked.trace_state:
+        _string_field(_LINK_TRACE_STATE, trace_state_header(linked.trace_state), link_parts)
+    skipped = _key_values(_LINK_ATTRIBUTES, link.attributes, link_parts)
+    if skipped:
+        link_parts += (_LINK_DROPPED_ATTRIBUTES, _varint(skipped))
+    link_flags = int(linked.trace_options) & 0xFF
+    if link_flags:
+        link_parts += (_LINK_FLAGS, _pack_fixed32(link_flags))
+    payload = b"".join(link_parts)
+    parts += (_SPAN_LINKS, _varint(len(payload)), payload)
 
 
 def _span_field(span: Span) -> bytes:
-    """``ScopeSpans.spans`` (2) for one span: tag, length and ``Span`` message (``trace.proto``)."""
+    """``ScopeSpans.spans`` for one span: tag, length and ``Span`` message (``trace.proto``)."""
     small = _SMALL_VARINTS
     context = span.context
     parts = [
-        b"\x0a\x10",  # trace_id = 1, 16 bytes
+        _SPAN_TRACE_ID_HEAD,
         context.trace_id.to_bytes(16, "big"),
-        b"\x12\x08",  # span_id = 2, 8 bytes
+        _SPAN_SPAN_ID_HEAD,
         context.span_id.to_bytes(8, "big"),
     ]
     trace_state = context.trace_state
     # Most spans share the empty trace state: known empty without asking its length.
     if trace_state is not _EMPTY_TRACE_STATE and trace_state:
-        _string_field(b"\x1a", trace_state_header(trace_state), parts)  # trace_state = 3
+        _string_field(_SPAN_TRACE_STATE, trace_state_header(trace_state), parts)
     parent_id = parent_span_id(span)
     if parent_id is not None:
-        parts += (b"\x22\x08", parent_id.to_bytes(8, "big"))  # parent_span_id = 4
+        parts += (_SPAN_PARENT_SPAN_ID_HEAD, parent_id.to_bytes(8, "big"))
     name = span.name
     if name:
         data = (name if type(name) is str else str(name)).encode("utf-8", "replace")
         size = len(data)
-        parts += (b"\x2a", small[size] if size < 128 else _varint(size), data)  # name = 5
+        parts += (_SPAN_NAME, small[size] if size < 128 else _varint(size), data)
     kind = span.kind
     kind_field = _KIND_FIELDS.get(id(kind))
-    parts.append(b"\x30" + _varint(otlp_kind(kind)) if kind_field is None else kind_field)
+    parts.append(_SPAN_KIND + _varint(otlp_kind(kind)) if kind_field is None else kind_field)
     start_time, end_time = span.start_time, span.end_time
     if start_time and end_time:
-        # start_time_unix_nano = 7, end_time_unix_nano = 8, both fixed64
-        parts.append(_pack_two_tagged_fixed64(0x39, start_time, 0x41, end_time))
+        parts.append(
+            _pack_two_tagged_fixed64(_SPAN_START_TIME, start_time, _SPAN_END_TIME, end_time)
+        )
     elif start_time:
-        parts.append(_pack_tagged_fixed64(0x39, start_time))
+        parts.append(_pack_tagged_fixed64(_SPAN_START_TIME, start_time))
     elif end_time:
-        parts.append(_pack_tagged_fixed64(0x41, end_time))
+        parts.append(_pack_tagged_fixed64(_SPAN_END_TIME, end_time))
     dropped_attributes = span.dropped_attributes
     attributes = span.attributes
     if attributes:
-        dropped_attributes += _key_values(_SPAN_ATTRIBUTES, attributes, parts)  # attributes = 9
+        dropped_attributes += _key_values(_SPAN_ATTRIBUTES, attributes, parts)
     if dropped_attributes:
-        parts += (b"\x50", _varint(dropped_attributes))  # dropped_attributes_count = 10
+        parts += (_SPAN_DROPPED_ATTRIBUTES, _varint(dropped_attributes))
     for event in span.events:
-        event_parts = [_pack_tagged_fixed64(0x09, event.timestamp)]  # time_unix_nano = 1
-        name = event.name
-        if name:
-            data = name.encode("utf-8", "replace")
-            size = len(data)
-            event_parts += (b"\x12", small[size] if size < 128 else _varint(size), data)  # name = 2
-        skipped = _key_values(_EVENT_ATTRIBUTES, event.attributes, event_parts)  # attributes = 3
-        if skipped:
-            event_parts += (b"\x20", _varint(skipped))  # dropped_attributes_count = 4
-        payload = b"".join(event_parts)
-        size = len(payload)
-        parts += (b"\x5a", small[size] if size < 128 else _varint(size), payload)  # events = 11
+        _event_field(event, parts)
     if span.dropped_events:
-        parts += (b"\x60", _varint(span.dropped_events))  # dropped_events_count = 12
+        parts += (_SPAN_DROPPED_EVENTS, _varint(span.dropped_events))
     for link in span.links:
-        linked = link.context
-        link_parts = [
-            b"\x0a\x10",  # trace_id = 1
-            linked.trace_id.to_bytes(16, "big"),
-            b"\x12\x08",  # span_id = 2
-            linked.span_id.to_bytes(8, "big"),
-        ]
-        if linked.trace_state:
-            _string_field(b"\x1a", trace_state_header(linked.trace_state), link_parts)
-        skipped = _key_values(_LINK_ATTRIBUTES, link.attributes, link_parts)  # attributes = 4
-        if skipped:
-            link_parts += (b"\x28", _varint(skipped))  # dropped_attributes_count = 5
-        link_flags = int(linked.trace_options) & 0xFF
-        if link_flags:
-            link_parts += (b"\x35", _pack_fixed32(link_flags))  # flags = 6, fixed32
-        payload = b"".join(link_parts)
-        parts += (b"\x6a", _varint(len(payload)), payload)  # links = 13
+        _link_field(link, parts)
     if span.dropped_links:
-        parts += (b"\x70", _varint(span.dropped_links))  # dropped_links_count = 14
+        parts += (_SPAN_DROPPED_LINKS, _varint(span.dropped_links))
     status = span.status
     # A status never set is UNSET: no field (the usual case, checked by identity).
     if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its field is a constant.
         if status.canonical_code is _STATUS_OK:
-            parts.append(_STATUS_OK_FIELD)  # status = 15
+            parts.append(_STATUS_OK_FIELD)
         else:
             parts.append(_status_field(status))
     flags_field = _FLAGS_FIELDS.get(context.trace_options)  # the W3C trace flags byte
     if flags_field is None:
         flags_field = _FLAGS_FIELDS[int(context.trace_options) & 0xFF]
     if flags_field:
-        parts.append(flags_field)  # flags = 16, fixed32
+        parts.append(flags_field)
     payload = b"".join(parts)
     size = len(payload)
     # Most spans take two length bytes: written here rather than by a call.
     if size < 16384:
         return (
-            b"\x12" + (small[size] if size < 128 else bytes(((size & 127) | 128, size >> 7)))
+            _SCOPE_SPANS_SPANS
+            + (small[size] if size < 128 else bytes(((size & 127) | 128, size >> 7)))
             + payload
         )
-    return b"\x12" + _varint(size) + payload
+    return _SCOPE_SPANS_SPANS + _varint(size) + payload
 
 
 def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] = None) -> bytes:
@@ -383,14 +460,15 @@ def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] =
     for resource, scopes in group_spans(spans, failures):
         try:
             resource_parts: List[bytes] = []
-            # Resource.attributes = 1
             _key_values(_RESOURCE_ATTRIBUTES, resource.labels, resource_parts)
         except Exception as error:
             record_failure(failures, sum(len(scope_spans) for _, scope_spans in scopes), error)
             continue
         resource_payload = b"".join(resource_parts)
-        resource_spans_header = b"\x0a" + _varint(len(resource_payload)) + resource_payload
-        # ResourceSpans.resource = 1; its scope_spans follow, measured below.
+        resource_spans_header = (
+            _RESOURCE_SPANS_RESOURCE + _varint(len(resource_payload)) + resource_payload
+        )
+        # Its scope_spans follow, measured below.
         scope_chunks: List[List[bytes]] = []
         resource_spans_length = len(resource_spans_header)
         for scope, scope_spans in scopes:
@@ -398,12 +476,12 @@ def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] =
             if chunk is None:
                 continue
             scope_length = sum(map(len, chunk))
-            chunk.insert(0, b"\x12" + _varint(scope_length))  # ResourceSpans.scope_spans = 2
+            chunk.insert(0, _RESOURCE_SPANS_SCOPE_SPANS + _varint(scope_length))
             resource_spans_length += len(chunk[0]) + scope_length
             scope_chunks.append(chunk)
         if not scope_chunks:
             continue
-        out.append(b"\x0a" + _varint(resource_spans_length))  # request.resource_spans = 1
+        out.append(_REQUEST_RESOURCE_SPANS + _varint(resource_spans_length))
         out.append(resource_spans_header)
         for chunk in scope_chunks:
             out.extend(chunk)
@@ -418,14 +496,14 @@ def _scope_chunk(
     if scope is not None:
         try:
             scope_parts: List[bytes] = []
-            _string_field(b"\x0a", scope.name, scope_parts)  # InstrumentationScope.name = 1
-            _string_field(b"\x12", scope.version, scope_parts)  # .version = 2
+            _string_field(_SCOPE_NAME, scope.name, scope_parts)
+            _string_field(_SCOPE_VERSION, scope.version, scope_parts)
         except Exception as error:
             record_failure(failures, len(spans), error)
             return None
         scope_payload = b"".join(scope_parts)
-        chunk.append(b"\x0a" + _varint(len(scope_payload)) + scope_payload)
-    try:  # ScopeSpans.spans = 2: all at once, the fast path; span by span once one fails
+        chunk.append(_SCOPE_SPANS_SCOPE + _varint(len(scope_payload)) + scope_payload)
+    try:  # the spans all at once, the fast path; span by span once one fails
         span_fields = list(map(_span_field, spans))
     except Exception:
         span_fields = []
