@@ -59,6 +59,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "sdk.span_processor": ("sdk/trace/span_processor.py", [_SDK_TESTS]),
     "sdk.sampling": ("sdk/trace/sampling.py", [_SDK_TESTS]),
     "sdk.limits": ("sdk/trace/limits.py", [_SDK_TESTS]),
+    "sdk.bounded": ("sdk/trace/_bounded.py", [_SDK_TESTS]),
     "sdk.attributes": ("sdk/trace/attributes.py", [_SDK_TESTS]),
     "sdk.simple_span_processor": (
         "sdk/trace/export/simple_span_processor.py",
