@@ -59,18 +59,19 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "sdk.span_processor": ("sdk/trace/span_processor.py", [_SDK_TESTS]),
     "sdk.sampling": ("sdk/trace/sampling.py", [_SDK_TESTS]),
     "sdk.limits": ("sdk/trace/limits.py", [_SDK_TESTS]),
+    "sdk.bounded": ("sdk/trace/_bounded.py", [_SDK_TESTS]),
     "sdk.attributes": ("sdk/trace/attributes.py", [_SDK_TESTS]),
     "sdk.simple_span_processor": (
         "sdk/trace/export/simple_span_processor.py",
-        [f"{_SDK_TESTS}/trace/export", f"{_SDK_TESTS}/test_export.py"],
+        [f"{_SDK_TESTS}/trace/export"],
     ),
     "sdk.batch_span_processor": (
         "sdk/trace/export/batch_span_processor.py",
-        [f"{_SDK_TESTS}/trace/export", f"{_SDK_TESTS}/test_export.py"],
+        [f"{_SDK_TESTS}/trace/export"],
     ),
     "sdk.b3_format": (
         "sdk/context/propagation/b3_format.py",
-        [f"{_SDK_TESTS}/test_b3_format.py"],
+        [f"{_SDK_TESTS}/context/propagation/test_b3_format.py"],
     ),
     "otlp.span_mapping": ("sdk/trace/export/otlp/_span_mapping.py", _OTLP_TESTS),
     "otlp.json_encoding": ("sdk/trace/export/otlp/_json_encoding.py", _OTLP_TESTS),

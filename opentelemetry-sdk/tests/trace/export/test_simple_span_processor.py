@@ -139,3 +139,23 @@ def test_logging_handler_that_makes_spans_of_the_failure_log_does_not_block_span
     finally:
         logger.removeHandler(handler)
     assert any(failing.name in message for message in seen)
+
+
+def test_a_raising_exporter_leaves_the_other_processors_their_spans(caplog):
+    good = InMemorySpanExporter()
+    _, tracer = _tracer(
+        SimpleExportSpanProcessor(_Failing(error=OSError("disk full"))),
+        SimpleExportSpanProcessor(good),
+    )
+    with caplog.at_level(logging.ERROR):
+        with tracer.start_as_current_span("s"):
+            pass
+    assert [span.name for span in good.get_finished_spans()] == ["s"]
+    assert "disk full" in caplog.text
+
+
+def test_shutdown_shuts_the_exporter_down():
+    exporter = InMemorySpanExporter()
+    source, _ = _tracer(SimpleExportSpanProcessor(exporter))
+    source.shutdown()
+    assert exporter.export([]) is SpanExportResult.FAILED_NOT_RETRYABLE

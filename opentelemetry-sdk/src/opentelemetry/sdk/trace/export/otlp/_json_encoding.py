@@ -13,9 +13,16 @@ import math
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from opentelemetry import trace as trace_api
-from opentelemetry.trace.status import StatusCanonicalCode
+from opentelemetry.trace.status import Status
 
 from ...span import Span
+from ._span_mapping import CANONICAL_OK as _STATUS_OK
+from ._span_mapping import EMPTY_TRACE_STATE as _EMPTY_TRACE_STATE
+from ._span_mapping import INT64_MAX as _INT64_MAX
+from ._span_mapping import INT64_MIN as _INT64_MIN
+from ._span_mapping import MAX_CACHED_KEYS as _MAX_CACHED_KEYS
+from ._span_mapping import SCALAR_BASES as _SCALAR_BASES
+from ._span_mapping import SCALAR_TYPES as _SCALARS
 from ._span_mapping import (
     UNSET_STATUS,
     group_spans,
@@ -28,10 +35,6 @@ from ._encoding_failures import EncodingFailures, record_failure
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
-_INT64_MIN = -(1 << 63)
-_INT64_MAX = (1 << 63) - 1
-_SCALARS = frozenset((str, bool, int, float))
-_SCALAR_BASES = (str, int, float)
 
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 # The request is written as text, without building the objects first: that
@@ -109,7 +112,6 @@ def _any_value(value: Any) -> Optional[str]:
 # repeat across spans. Bounded, so keys made from unbounded data cannot grow
 # it without limit.
 _key_prefixes: Dict[str, str] = {}
-_MAX_CACHED_KEYS = 4096
 
 
 def _key_prefix(key: str) -> str:
@@ -158,10 +160,57 @@ def _key_values(attributes: Mapping[str, Any]) -> Tuple[str, int]:
 _KIND_FIELDS = {id(kind): ',"kind":' + str(otlp_kind(kind)) for kind in trace_api.SpanKind}
 # ``,"flags":n`` for each value of the W3C trace flags byte; none for 0.
 _FLAGS_FIELDS = {flags: ',"flags":' + str(flags) if flags else "" for flags in range(256)}
-_STATUS_OK = StatusCanonicalCode.OK
 # The status of an OK span, most spans.
 _STATUS_OK_FIELD = ',"status":{"code":1}'
-_EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
+
+
+def _event_object(event: trace_api.Event) -> str:
+    """One ``Span.Event`` object."""
+    event_attributes = event.attributes
+    if event_attributes:
+        encoded, skipped = _key_values(event_attributes)
+        attributes_field = f',"attributes":[{encoded}]'
+        if skipped:
+            attributes_field += f',"droppedAttributesCount":{skipped}'
+    else:
+        attributes_field = ""
+    timestamp, name = event.timestamp, event.name
+    if type(timestamp) is int and type(name) is str:  # one f-string: one allocation
+        return f'{{"timeUnixNano":"{timestamp}","name":{_string(name)}{attributes_field}}}'
+    return (
+        f'{{"timeUnixNano":{_json_string_of(timestamp)}'
+        f',"name":{_json_value(name)}{attributes_field}}}'
+    )
+
+
+def _link_object(link: trace_api.Link) -> str:
+    """One ``Span.Link`` object."""
+    linked = link.context
+    encoded_link = (
+        f'{{"traceId":"{linked.trace_id.to_bytes(16, "big").hex()}"'
+        f',"spanId":"{linked.span_id.to_bytes(8, "big").hex()}"'
+    )
+    if linked.trace_state:
+        encoded_link += ',"traceState":' + _string(trace_state_header(linked.trace_state))
+    if link.attributes:
+        encoded, skipped = _key_values(link.attributes)
+        encoded_link += f',"attributes":[{encoded}]'
+        if skipped:
+            encoded_link += ',"droppedAttributesCount":' + str(skipped)
+    link_flags = int(linked.trace_options) & 0xFF
+    if link_flags:
+        encoded_link += ',"flags":' + str(link_flags)
+    return encoded_link + "}"
+
+
+def _status_field(status: Status) -> str:
+    """The ``status`` field of a span whose status is not UNSET or OK."""
+    mapped = otlp_status(status)
+    assert mapped is not None  # UNSET, the only status mapped to None, is left out before
+    code, message = mapped
+    if message:
+        return f',"status":{{"message":{_json_value(message)},"code":{code}}}'
+    return f',"status":{{"code":{code}}}'
 
 
 def _span(span: Span) -> str:
@@ -215,50 +264,12 @@ def _span(span: Span) -> str:
         parts.append(',"droppedAttributesCount":' + _json_value(dropped_attributes))
     events = span.events
     if events:
-        encoded_events = []
-        for event in events:
-            event_attributes = event.attributes
-            if event_attributes:
-                encoded, skipped = _key_values(event_attributes)
-                attributes_field = f',"attributes":[{encoded}]'
-                if skipped:
-                    attributes_field += f',"droppedAttributesCount":{skipped}'
-            else:
-                attributes_field = ""
-            timestamp, name = event.timestamp, event.name
-            if type(timestamp) is int and type(name) is str:  # one f-string: one allocation
-                encoded_events.append(
-                    f'{{"timeUnixNano":"{timestamp}","name":{_string(name)}{attributes_field}}}'
-                )
-            else:
-                encoded_events.append(
-                    f'{{"timeUnixNano":{_json_string_of(timestamp)}'
-                    f',"name":{_json_value(name)}{attributes_field}}}'
-                )
-        parts.append(f',"events":[{",".join(encoded_events)}]')
+        parts.append(f',"events":[{",".join(map(_event_object, events))}]')
     if span.dropped_events:
         parts.append(',"droppedEventsCount":' + _json_value(span.dropped_events))
     links = span.links
     if links:
-        encoded_links = []
-        for link in links:
-            linked = link.context
-            encoded_link = (
-                f'{{"traceId":"{linked.trace_id.to_bytes(16, "big").hex()}"'
-                f',"spanId":"{linked.span_id.to_bytes(8, "big").hex()}"'
-            )
-            if linked.trace_state:
-                encoded_link += ',"traceState":' + _string(trace_state_header(linked.trace_state))
-            if link.attributes:
-                encoded, skipped = _key_values(link.attributes)
-                encoded_link += f',"attributes":[{encoded}]'
-                if skipped:
-                    encoded_link += ',"droppedAttributesCount":' + str(skipped)
-            link_flags = int(linked.trace_options) & 0xFF
-            if link_flags:
-                encoded_link += ',"flags":' + str(link_flags)
-            encoded_links.append(encoded_link + "}")
-        parts.append(f',"links":[{",".join(encoded_links)}]')
+        parts.append(f',"links":[{",".join(map(_link_object, links))}]')
     if span.dropped_links:
         parts.append(',"droppedLinksCount":' + _json_value(span.dropped_links))
     status = span.status
@@ -268,13 +279,7 @@ def _span(span: Span) -> str:
         if status.canonical_code is _STATUS_OK:
             parts.append(_STATUS_OK_FIELD)
         else:
-            mapped = otlp_status(status)
-            assert mapped is not None  # UNSET, the only status mapped to None, is left out before
-            code, message = mapped
-            if message:
-                parts.append(f',"status":{{"message":{_json_value(message)},"code":{code}}}')
-            else:
-                parts.append(f',"status":{{"code":{code}}}')
+            parts.append(_status_field(status))
     parts.append("}")
     return "".join(parts)
 

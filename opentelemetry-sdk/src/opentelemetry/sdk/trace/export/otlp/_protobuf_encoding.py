@@ -18,10 +18,17 @@ import struct
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from opentelemetry import trace as trace_api
-from opentelemetry.trace.status import Status, StatusCanonicalCode
+from opentelemetry.trace.status import Status
 
 from ...instrumentation import InstrumentationInfo
 from ...span import Span
+from ._span_mapping import CANONICAL_OK as _STATUS_OK
+from ._span_mapping import EMPTY_TRACE_STATE as _EMPTY_TRACE_STATE
+from ._span_mapping import INT64_MAX as _INT64_MAX
+from ._span_mapping import INT64_MIN as _INT64_MIN
+from ._span_mapping import MAX_CACHED_KEYS as _MAX_CACHED_KEYS
+from ._span_mapping import SCALAR_BASES as _SCALAR_BASES
+from ._span_mapping import SCALAR_TYPES as _SCALARS
 from ._span_mapping import (
     UNSET_STATUS,
     group_spans,
@@ -41,8 +48,6 @@ _pack_double = struct.Struct("<d").pack
 _pack_tagged_fixed64 = struct.Struct("<BQ").pack
 _pack_two_tagged_fixed64 = struct.Struct("<BQBQ").pack
 
-_INT64_MIN = -(1 << 63)
-_INT64_MAX = (1 << 63) - 1
 _UINT64 = 1 << 64
 
 # Varints below 128 are one byte; most lengths and all enums are.
@@ -180,8 +185,6 @@ def _any_value(value: Any) -> Optional[bytes]:
     return None
 
 
-_SCALARS = frozenset((str, bool, int, float))
-_SCALAR_BASES = (str, int, float)
 
 # The three bytes before a string value of n < 126 UTF-8 bytes inside a
 # KeyValue: KeyValue.value's length (n + 2), then AnyValue.string_value's tag
@@ -195,7 +198,6 @@ _STRING_VALUE_HEADS = [
 # KeyValue length with an empty string value; attribute keys repeat across
 # spans. Bounded, so keys made from unbounded data cannot grow it without limit.
 _key_prefixes: Dict[str, Tuple[bytes, int]] = {}
-_MAX_CACHED_KEYS = 4096
 
 
 def _key_prefix(key: str) -> Tuple[bytes, int]:
@@ -312,10 +314,8 @@ _KIND_FIELDS = {id(kind): _SPAN_KIND + _varint(otlp_kind(kind)) for kind in trac
 _FLAGS_FIELDS = {
     flags: _SPAN_FLAGS + _pack_fixed32(flags) if flags else b"" for flags in range(256)
 }
-_STATUS_OK = StatusCanonicalCode.OK
 # ``Span.status`` (15) of a span whose OK was set: ``Status.code`` (3) = 1.
 _STATUS_OK_FIELD = _SPAN_STATUS + b"\x02" + _STATUS_CODE + b"\x01"
-_EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
 
 
 def _status_field(status: Status) -> bytes:

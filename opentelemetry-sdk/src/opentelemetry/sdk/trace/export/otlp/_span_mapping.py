@@ -33,6 +33,13 @@ from ...span import UNSET_STATUS, Span
 from ....resources import Resource
 
 __all__ = [
+    "CANONICAL_OK",
+    "EMPTY_TRACE_STATE",
+    "INT64_MAX",
+    "INT64_MIN",
+    "MAX_CACHED_KEYS",
+    "SCALAR_BASES",
+    "SCALAR_TYPES",
     "STATUS_CODE_ERROR",
     "STATUS_CODE_OK",
     "ScopeGroup",
@@ -44,6 +51,22 @@ __all__ = [
     "parent_span_id",
     "trace_state_header",
 ]
+
+#: The range of OTLP's ``int_value``; an int past it is sent as its decimal string.
+INT64_MIN = -(1 << 63)
+INT64_MAX = (1 << 63) - 1
+#: The attribute value types both encoders write without a conversion, and
+#: the bases whose subclasses they convert (a span built outside the SDK's
+#: checks may hold an ``IntEnum``).
+SCALAR_TYPES = frozenset((str, bool, int, float))
+SCALAR_BASES = (str, int, float)
+#: The status a span gets when it ends OK: its field is a constant in both forms.
+CANONICAL_OK = StatusCanonicalCode.OK
+#: The trace state most spans share: compared by identity, known empty.
+EMPTY_TRACE_STATE = trace_api.DEFAULT_TRACE_STATE
+#: How many attribute keys (and int values) an encoder keeps encoded; past
+#: it the cache starts again, so keys made from unbounded data cannot grow it.
+MAX_CACHED_KEYS = 4096
 
 #: OTLP ``Status.StatusCode`` values (``STATUS_CODE_UNSET`` is 0, never sent).
 STATUS_CODE_OK = 1
