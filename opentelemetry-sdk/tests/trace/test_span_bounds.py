@@ -3,10 +3,12 @@ parents that are not what they seem, samplers' attributes, ``use_span`` on error
 """
 
 import logging
+import traceback
 
 import pytest
 
 from opentelemetry import trace as trace_api
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Span, SpanLimits, TracerSource
 from opentelemetry.sdk.trace.export import SimpleExportSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -527,14 +529,18 @@ def test_a_recorded_exception_names_its_module_qualified_type_message_and_traceb
     span = tracer.start_span("s")
     try:
         raise CustomError("went wrong")
-    except CustomError as error:
+    except CustomError as caught:
+        error = caught
         span.record_exception(error)
     span.record_exception(KeyError("k"))
     custom, builtin = [dict(event.attributes) for event in span.events]
     assert custom["exception.type"] == __name__ + ".CustomError"
     assert custom["exception.message"] == "went wrong"
+    # As Python prints it: every line of format_exception, joined as they are.
+    assert custom["exception.stacktrace"] == "".join(
+        traceback.format_exception(type(error), error, error.__traceback__)
+    )
     assert custom["exception.stacktrace"].startswith("Traceback (most recent call last):")
-    assert custom["exception.stacktrace"].endswith("CustomError: went wrong\n")
     assert builtin["exception.type"] == "KeyError"
     assert builtin["exception.stacktrace"] == "KeyError: 'k'\n"
 
@@ -601,3 +607,31 @@ def test_trace_id_ratio_samples_low_bits_below_the_bound_and_ignores_the_high_bi
         # The parent's decision does not count: only the trace id does.
         assert sampler.should_sample(parent, trace_id, 3, "s").sampled is sampled, trace_id
     assert repr(sampler) == "TraceIdRatioSampler(0.5)" and sampler.rate == 0.5
+
+
+# -- spans made directly, as v0.3 code may -----------------------------------------
+
+
+def test_a_span_made_directly_has_an_empty_resource_and_records_an_exception_status():
+    span = Span("direct", trace_api.SpanContext(1, 2))
+    assert span.resource == Resource.create_empty() and dict(span.resource.labels) == {}
+    span.start()
+    with pytest.raises(ValueError):
+        with span:
+            raise ValueError("boom")
+    assert span.status.canonical_code is StatusCanonicalCode.UNKNOWN
+
+
+def test_a_span_made_directly_not_to_set_the_status_on_exception_ends_ok():
+    span = Span("direct", trace_api.SpanContext(1, 2), set_status_on_exception=False)
+    span.start()
+    with pytest.raises(ValueError):
+        with span:
+            raise ValueError("boom")
+    assert span.status.canonical_code is StatusCanonicalCode.OK
+
+
+def test_a_span_made_directly_with_a_sampler_reports_it():
+    sampler = sampling.ALWAYS_ON
+    assert Span("direct", trace_api.SpanContext(1, 2), sampler=sampler).sampler is sampler
+    assert Span("plain", trace_api.SpanContext(1, 2)).sampler is None
