@@ -80,7 +80,9 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
                     entries.append(entry)
             return DistributedContext(entries) if entries else _EMPTY_CONTEXT
         except Exception:  # a broken getter must not break the request it serves
-            report_exception(logger, "Extracting the Correlation-Context failed", level=logging.WARNING)
+            report_exception(
+                logger, "Extracting the Correlation-Context failed", level=logging.WARNING
+            )
             return _EMPTY_CONTEXT
 
     def inject(
@@ -111,7 +113,9 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
             if pairs:
                 set_in_carrier(carrier, self.HEADER_NAME, ",".join(pairs))
         except Exception:  # a broken context or setter must not break the request
-            report_exception(logger, "Injecting the Correlation-Context failed", level=logging.WARNING)
+            report_exception(
+                logger, "Injecting the Correlation-Context failed", level=logging.WARNING
+            )
 
 
 def _quote(text: str) -> str:
