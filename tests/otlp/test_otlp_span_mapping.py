@@ -61,3 +61,72 @@ def test_the_trace_state_header_lists_the_entries_in_order():
     assert _span_mapping.trace_state_header(trace_api.TraceState()) == ""
     state = trace_api.TraceState([("b", "2"), ("a", "1")])
     assert _span_mapping.trace_state_header(state) == "b=2,a=1"
+
+
+# -- grouping by resource and scope ---------------------------------------------------
+
+
+def _span(name, resource, scope):
+    return Span(name, trace_api.SpanContext(1, 2), resource=resource, instrumentation_info=scope)
+
+
+def _names(groups):
+    return [
+        (dict(resource.labels), [(scope, [span.name for span in spans]) for scope, spans in scopes])
+        for resource, scopes in groups
+    ]
+
+
+def test_equal_resources_held_by_different_objects_share_one_group():
+    from opentelemetry.sdk.resources import Resource
+
+    first, equal = Resource({"service.name": "a"}), Resource({"service.name": "a"})
+    groups = _span_mapping.group_spans([_span("1", first, None), _span("2", equal, None)])
+    assert _names(groups) == [({"service.name": "a"}, [(None, ["1", "2"])])]
+
+
+def test_spans_of_a_scope_seen_before_join_its_group_in_order():
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace.instrumentation import InstrumentationInfo
+
+    resource = Resource({"service.name": "a"})
+    web, db = InstrumentationInfo("web", "1"), InstrumentationInfo("db", "1")
+    spans = [_span("w1", resource, web), _span("d1", resource, db), _span("w2", resource, web)]
+    assert _names(_span_mapping.group_spans(spans)) == [
+        ({"service.name": "a"}, [(web, ["w1", "w2"]), (db, ["d1"])])
+    ]
+
+
+def test_one_scope_object_under_two_resources_makes_two_groups():
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace.instrumentation import InstrumentationInfo
+
+    shared = InstrumentationInfo("lib", "1")
+    one, two = Resource({"service.name": "one"}), Resource({"service.name": "two"})
+    groups = _span_mapping.group_spans([_span("a", one, shared), _span("b", two, shared)])
+    assert _names(groups) == [
+        ({"service.name": "one"}, [(shared, ["a"])]),
+        ({"service.name": "two"}, [(shared, ["b"])]),
+    ]
+
+
+def test_a_span_that_cannot_be_grouped_is_counted_once_and_the_others_kept():
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace.export.otlp._encoding_failures import EncodingFailures
+
+    resource = Resource({"service.name": "a"})
+    unhashable_scope = ["not", "hashable"]
+    failures = EncodingFailures()
+    groups = _span_mapping.group_spans(
+        [_span("bad", resource, unhashable_scope), _span("good", resource, None)], failures
+    )
+    assert _names(groups) == [({"service.name": "a"}, [(None, ["good"])])]
+    assert failures.dropped == 1 and isinstance(failures.first_error, TypeError)
+    with pytest.raises(TypeError):
+        _span_mapping.group_spans([_span("bad", resource, unhashable_scope)])
+
+
+def test_a_status_description_that_is_not_text_is_sent_as_text():
+    status = Status(StatusCanonicalCode.UNKNOWN)
+    status._description = 42  # a Status built outside the API's checks
+    assert _span_mapping.otlp_status(status) == (_span_mapping.STATUS_CODE_ERROR, "42")
