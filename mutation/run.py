@@ -199,7 +199,7 @@ def run_module(
             for line in diff.splitlines():
                 if line[:1] in "+-" and line[:3] not in ("+++", "---"):
                     print(f"      {line}")
-    return killed, len(statuses), survivors
+    return killed, counted, survivors
 
 
 def main() -> None:
