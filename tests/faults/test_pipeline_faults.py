@@ -410,6 +410,9 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
         from opentelemetry.sdk.trace.export import (
             BatchExportSpanProcessor, SimpleExportSpanProcessor)
         from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+        from opentelemetry.sdk.util import BoundedDict, BoundedList
+        from opentelemetry.sdk.metrics.export.aggregate import CounterAggregator
+        from opentelemetry.sdk.metrics.export.batcher import UngroupedBatcher
 
         exporter = InMemorySpanExporter()
         simple = SimpleExportSpanProcessor(exporter)
@@ -429,6 +432,10 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
             "tracer source loader": (trace._LOAD_ONCE, "lock"),
             "distributed context loader": (distributedcontext._LOAD_ONCE, "lock"),
             "failure reporter": (_error_handler, "_lock"),
+            "v0.3 bounded list": (BoundedList(4), "_lock"),
+            "v0.3 bounded dict": (BoundedDict(4), "_lock"),
+            "metric aggregator": (CounterAggregator(), "_lock"),
+            "metric batcher": (UngroupedBatcher(True), "_lock"),
         }
         held = threading.Event()
         release = threading.Event()

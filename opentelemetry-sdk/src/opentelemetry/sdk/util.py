@@ -16,6 +16,8 @@ from collections.abc import MutableMapping, Sequence
 
 from opentelemetry.util import ns_to_iso_str
 
+from ._fork_safety import renew_locks_after_fork
+
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,6 +46,10 @@ class BoundedList(Sequence):  # type: ignore[type-arg]
         self.dropped = 0
         self._items: Deque[Any] = collections.deque(maxlen=_checked_maxlen(maxlen))
         # Held only around the container's own operations, never while calling out.
+        self._lock = threading.Lock()
+        renew_locks_after_fork(self)
+
+    def _renew_locks_after_fork(self) -> None:
         self._lock = threading.Lock()
 
     @classmethod
@@ -96,6 +102,10 @@ class BoundedDict(MutableMapping):  # type: ignore[type-arg]
         self.dropped = 0
         self._entries: "dict[Any, Any]" = {}
         # Held only around the container's own operations, never while calling out.
+        self._lock = threading.Lock()
+        renew_locks_after_fork(self)
+
+    def _renew_locks_after_fork(self) -> None:
         self._lock = threading.Lock()
 
     @classmethod
