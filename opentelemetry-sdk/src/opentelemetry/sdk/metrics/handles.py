@@ -118,6 +118,21 @@ class BaseHandle:
             return None
         return converted
 
+    def _update_checked(self, value: Any, negative_refused: str) -> None:
+        """The slow path of ``add`` and ``record``: ``value`` converted and checked, then taken.
+
+        A value that cannot be taken is logged and dropped; so is a negative
+        one where :meth:`_checks_sign` says so, with the log line
+        ``negative_refused`` (a template of the value and the metric's name).
+        """
+        checked = self._checked(value)
+        if checked is None:
+            return
+        if self._checks_sign() and checked < 0:
+            report_failure(logger, negative_refused, value, self._name)
+            return
+        self._update(checked)
+
     def __repr__(self) -> str:
         return "{}(data={!r}, labels={!r})".format(
             type(self).__name__,
@@ -141,18 +156,7 @@ class CounterHandle(metrics_api.CounterHandle, BaseHandle):
         if type(value) is self._exact_type and self._low <= value < _INFINITY:
             self._update(value)
             return
-        checked = self._checked(value)
-        if checked is None:
-            return
-        if self.monotonic and checked < 0:
-            report_failure(
-                logger,
-                "Dropped %r for metric %r: a monotonic counter cannot go down",
-                value,
-                self._name,
-            )
-            return
-        self._update(checked)
+        self._update_checked(value, "Dropped %r for metric %r: a monotonic counter cannot go down")
 
 
 class GaugeHandle(metrics_api.GaugeHandle, BaseHandle):
@@ -213,15 +217,6 @@ class MeasureHandle(metrics_api.MeasureHandle, BaseHandle):
         if type(value) is self._exact_type and self._low <= value < _INFINITY:
             self._update(value)
             return
-        checked = self._checked(value)
-        if checked is None:
-            return
-        if self.absolute and checked < 0:
-            report_failure(
-                logger,
-                "Dropped %r for metric %r: an absolute measure cannot be negative",
-                value,
-                self._name,
-            )
-            return
-        self._update(checked)
+        self._update_checked(
+            value, "Dropped %r for metric %r: an absolute measure cannot be negative"
+        )
