@@ -16,16 +16,18 @@ import urllib.parse
 from typing import List, Optional, TypeVar
 
 from opentelemetry.context.propagation import Getter, Setter
-from opentelemetry.distributedcontext import (
-    DistributedContext,
-    Entry,
-    EntryKey,
-    EntryMetadata,
-    EntryTTL,
-    EntryValue,
-)
+from opentelemetry.distributedcontext import DistributedContext, Entry, EntryKey, EntryValue
 from opentelemetry.distributedcontext.propagation import HTTPTextFormat
 from opentelemetry.util._error_handler import report_exception
+
+from ._list_header import (
+    EMPTY_CONTEXT,
+    OWS,
+    PROPAGATED,
+    joined_header,
+    list_members,
+    propagated_entries,
+)
 
 __all__ = ["BaggageHTTPTextFormat"]
 
@@ -37,15 +39,12 @@ _T = TypeVar("_T")
 MAX_MEMBERS = 180
 #: The most bytes of a header kept or sent (members and commas).
 MAX_HEADER_BYTES = 8192
-_OWS = " \t"
 # key = token (RFC 7230 section 3.2.6)
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 # value = *baggage-octet; %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
 _VALUE = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*\Z")
 # A "%" that does not start a two-hex-digit escape.
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# Entries received from upstream keep travelling downstream.
-_PROPAGATED = EntryMetadata(EntryTTL.UNLIMITED_PROPAGATION)
 # What a value may hold unencoded: the baggage-octets, less "%" (the escape).
 _SAFE_VALUE_CHARACTERS = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 
@@ -75,15 +74,10 @@ class BaggageHTTPTextFormat(HTTPTextFormat):
         try:
             values = get_from_carrier(carrier, self.HEADER_NAME)
             if not values:
-                return _EMPTY_CONTEXT
-            if isinstance(values, str):  # a getter that returned one value, not a list
-                values = [values]
+                return EMPTY_CONTEXT
             entries: List[Entry] = []
             length = 0
-            for member in ",".join(values).split(","):
-                member = member.strip(_OWS)
-                if not member:
-                    continue
+            for member in list_members(joined_header(values)):
                 length += len(member) + (1 if entries else 0)
                 if len(entries) == MAX_MEMBERS or length > MAX_HEADER_BYTES:
                     logger.debug(
@@ -95,10 +89,10 @@ class BaggageHTTPTextFormat(HTTPTextFormat):
                 entry = _parse_member(member)
                 if entry is not None:
                     entries.append(entry)
-            return DistributedContext(entries) if entries else _EMPTY_CONTEXT
+            return DistributedContext(entries) if entries else EMPTY_CONTEXT
         except Exception:  # a broken getter must not break the request it serves
             report_exception(logger, "Extracting the baggage failed", level=logging.WARNING)
-            return _EMPTY_CONTEXT
+            return EMPTY_CONTEXT
 
     def inject(
         self, context: DistributedContext, set_in_carrier: Setter[_T], carrier: _T
@@ -108,9 +102,7 @@ class BaggageHTTPTextFormat(HTTPTextFormat):
         try:
             members: List[str] = []
             length = 0
-            for entry in context.get_entries():
-                if entry.metadata.entry_ttl != EntryTTL.UNLIMITED_PROPAGATION:
-                    continue
+            for entry in propagated_entries(context):
                 if _TOKEN.match(entry.key) is None:
                     logger.warning("Baggage entry %r not sent: its key is not a token", str(entry.key))
                     continue
@@ -133,8 +125,8 @@ def _parse_member(member: str) -> Optional[Entry]:
     """The entry ``key=value[;properties]`` describes, or ``None`` (logged)."""
     key_value = member.split(";", 1)[0]
     key, separator, value = key_value.partition("=")
-    key = key.strip(_OWS)
-    value = value.strip(_OWS)
+    key = key.strip(OWS)
+    value = value.strip(OWS)
     if (
         not separator
         or _TOKEN.match(key) is None
@@ -145,13 +137,10 @@ def _parse_member(member: str) -> Optional[Entry]:
         return None
     try:
         return Entry(
-            _PROPAGATED,
+            PROPAGATED,
             EntryKey.create(key),
             EntryValue.create(urllib.parse.unquote(value, errors="strict")),
         )
     except ValueError:  # UnicodeDecodeError included
         logger.debug("Dropped baggage member %.100r: value not printable ASCII of 255 at most", member)
         return None
-
-
-_EMPTY_CONTEXT = DistributedContext()

@@ -12,16 +12,18 @@ import urllib.parse
 from typing import List, Optional, TypeVar
 
 from opentelemetry.context.propagation import Getter, Setter
-from opentelemetry.distributedcontext import (
-    DistributedContext,
-    Entry,
-    EntryKey,
-    EntryMetadata,
-    EntryTTL,
-    EntryValue,
-)
+from opentelemetry.distributedcontext import DistributedContext, Entry, EntryKey, EntryValue
 from opentelemetry.distributedcontext.propagation import HTTPTextFormat
 from opentelemetry.util._error_handler import report_exception
+
+from ._list_header import (
+    EMPTY_CONTEXT,
+    OWS,
+    PROPAGATED,
+    joined_header,
+    list_members,
+    propagated_entries,
+)
 
 __all__ = ["CorrelationContextHTTPTextFormat"]
 
@@ -32,9 +34,6 @@ _T = TypeVar("_T")
 _MAX_ENTRIES = 180
 _MAX_ENTRY_LENGTH = 4096
 _MAX_HEADER_LENGTH = 8192
-_OWS = " \t"
-# Entries received from upstream keep travelling downstream.
-_PROPAGATED = EntryMetadata(EntryTTL.UNLIMITED_PROPAGATION)
 
 
 class CorrelationContextHTTPTextFormat(HTTPTextFormat):
@@ -60,30 +59,25 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
         try:
             values = get_from_carrier(carrier, self.HEADER_NAME)
             if not values:
-                return _EMPTY_CONTEXT
-            if isinstance(values, str):  # a getter that returned one value, not a list
-                values = [values]
-            header = ",".join(values)
+                return EMPTY_CONTEXT
+            header = joined_header(values)
             if len(header) > _MAX_HEADER_LENGTH:
                 logger.debug("Ignored Correlation-Context: %d characters", len(header))
-                return _EMPTY_CONTEXT
+                return EMPTY_CONTEXT
             entries: List[Entry] = []
-            for pair in header.split(","):
-                pair = pair.strip(_OWS)
-                if not pair:
-                    continue
+            for pair in list_members(header):
                 if len(entries) == _MAX_ENTRIES:
                     logger.debug("Dropped Correlation-Context entries past the %dth", _MAX_ENTRIES)
                     break
                 entry = _parse_entry(pair)
                 if entry is not None:
                     entries.append(entry)
-            return DistributedContext(entries) if entries else _EMPTY_CONTEXT
+            return DistributedContext(entries) if entries else EMPTY_CONTEXT
         except Exception:  # a broken getter must not break the request it serves
             report_exception(
                 logger, "Extracting the Correlation-Context failed", level=logging.WARNING
             )
-            return _EMPTY_CONTEXT
+            return EMPTY_CONTEXT
 
     def inject(
         self, context: DistributedContext, set_in_carrier: Setter[_T], carrier: _T
@@ -93,9 +87,7 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
         try:
             pairs: List[str] = []
             length = 0
-            for entry in context.get_entries():
-                if entry.metadata.entry_ttl != EntryTTL.UNLIMITED_PROPAGATION:
-                    continue
+            for entry in propagated_entries(context):
                 pair = _quote(entry.key) + "=" + _quote(entry.value)
                 added = len(pair) + (1 if pairs else 0)
                 if (
@@ -134,12 +126,9 @@ def _parse_entry(pair: str) -> Optional[Entry]:
         logger.debug("Dropped Correlation-Context entry %.100r: no '='", pair)
         return None
     try:
-        key = EntryKey.create(urllib.parse.unquote(name.strip(_OWS), errors="strict"))
-        entry_value = EntryValue.create(urllib.parse.unquote(value.strip(_OWS), errors="strict"))
+        key = EntryKey.create(urllib.parse.unquote(name.strip(OWS), errors="strict"))
+        entry_value = EntryValue.create(urllib.parse.unquote(value.strip(OWS), errors="strict"))
     except ValueError:  # UnicodeDecodeError included: not valid percent-encoded ASCII
         logger.debug("Dropped Correlation-Context entry %.100r: invalid name or value", pair)
         return None
-    return Entry(_PROPAGATED, key, entry_value)
-
-
-_EMPTY_CONTEXT = DistributedContext()
+    return Entry(PROPAGATED, key, entry_value)
