@@ -210,3 +210,66 @@ processor.shutdown()
     # The child exported its 5 spans itself (1 already counted in the copied
     # exporter); the parent exported its own 2, unaffected.
     assert lines == ["child True 6 5", "parent True 2 2"], result.stdout + result.stderr
+
+
+# -- v0.3's names ------------------------------------------------------------------------
+
+
+def test_v03_export_sends_what_is_queued_through_the_worker_and_returns_when_done():
+    exporter = GatedExporter()
+    exporter.gate.set()
+    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=600000)
+    try:
+        processor.on_end(_ended_span(1))
+        processor.on_end(_ended_span(2))
+        assert [span.context.span_id for span in processor.queue] == [1, 2]
+        processor.export()
+        assert [span.context.span_id for span in exporter.exported] == [1, 2]
+        assert list(processor.queue) == [] and processor.spans_exported == 2
+    finally:
+        processor.shutdown()
+
+
+def test_v03_spans_list_is_the_batch_being_exported_and_empty_between_exports():
+    exporter = GatedExporter()
+    processor = BatchExportSpanProcessor(exporter, max_export_batch_size=2)
+    try:
+        assert processor.spans_list == []
+        processor.on_end(_ended_span(1))
+        processor.on_end(_ended_span(2))
+        assert exporter.entered.wait(WAIT)
+        assert [span.context.span_id for span in processor.spans_list] == [1, 2]
+        exporter.gate.set()
+        assert processor.force_flush(WAIT * 1000)
+        assert processor.spans_list == []
+    finally:
+        exporter.gate.set()
+        processor.shutdown()
+
+
+def test_v03_done_worker_thread_and_conditions_describe_the_processor():
+    processor = BatchExportSpanProcessor(GatedExporter())
+    worker = processor.worker_thread
+    assert worker.name == "BatchExportSpanProcessor" and worker.is_alive()
+    assert processor.done is False
+    assert processor.condition is processor.flush_condition
+    assert isinstance(processor.condition, type(threading.Condition()))
+    processor.shutdown()
+    assert processor.done is True
+    assert not worker.is_alive()
+
+
+def test_v03_worker_called_from_another_thread_warns_and_leaves_the_queue_to_the_worker(caplog):
+    exporter = GatedExporter()
+    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=600000)
+    try:
+        processor.on_end(_ended_span(1))
+        with caplog.at_level(logging.WARNING, logger=bsp_module.__name__):
+            processor.worker()  # returns at once: it does not run a second export loop
+        assert "worker() runs on the processor's own thread only" in caplog.text
+        assert exporter.exported == [] and len(processor.queue) == 1
+        assert processor.worker_thread.is_alive()
+    finally:
+        exporter.gate.set()
+        processor.shutdown()
+    assert [span.context.span_id for span in exporter.exported] == [1]

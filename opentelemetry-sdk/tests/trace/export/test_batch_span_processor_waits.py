@@ -172,6 +172,20 @@ def test_force_flush_with_a_negative_timeout_does_not_wait(clock):
         processor.shutdown()
 
 
+def test_v03_export_waits_at_most_the_export_timeout(clock, caplog):
+    gate = threading.Event()
+    processor = BatchExportSpanProcessor(ScriptedExporter(gate=gate), export_timeout_millis=1500)
+    try:
+        processor.on_end(_ended_span())
+        with caplog.at_level(logging.WARNING):
+            processor.export()
+        assert clock.caller_waits == [1.5]
+        assert "timed out after 1500 ms; 1 spans not yet exported" in caplog.text
+    finally:
+        gate.set()
+        processor.shutdown()
+
+
 def test_shutdown_waits_for_the_worker_export_timeout_given_in_milliseconds(clock):
     processor = BatchExportSpanProcessor(ScriptedExporter(), export_timeout_millis=1500)
     processor.shutdown()
