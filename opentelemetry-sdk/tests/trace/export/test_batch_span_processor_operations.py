@@ -438,3 +438,16 @@ def test_a_shut_down_processor_stays_shut_down_when_reset_after_a_fork():
     assert processor.spans_exported == 1
     processor.on_end(_ended_span(2))
     assert processor.spans_dropped_after_shutdown == 1
+
+
+def test_a_running_processor_works_on_with_the_locks_renewed_after_a_fork():
+    """``_renew_locks_after_fork`` is what the SDK's fork hook calls first in the child."""
+    exporter = GatedExporter()
+    exporter.gate.set()
+    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=600000)
+    processor._renew_locks_after_fork()
+    processor.on_end(_ended_span(1))
+    assert processor.force_flush(WAIT * 1000)
+    processor.shutdown()
+    assert [span.context.span_id for span in exporter.exported] == [1]
+    assert not processor.worker_thread.is_alive()

@@ -40,8 +40,13 @@ class FakeClock:
         self.caller_wait_results = []
         #: When set, waits do not move the clock: no delay ever passes.
         self.frozen = False
+        #: Cleared, it holds a new worker at its first reading of the clock.
+        self.worker_may_start = threading.Event()
+        self.worker_may_start.set()
 
     def monotonic(self):
+        if threading.current_thread().name == "BatchExportSpanProcessor":
+            self.worker_may_start.wait(WAIT)
         return self.now
 
 
@@ -188,6 +193,21 @@ def test_a_partial_batch_waits_for_the_schedule_delay_first_and_after_an_export(
     assert [span.context.span_id for span in exporter.exported] == [1, 2, 3]
 
 
+def test_a_span_queued_before_the_worker_starts_waits_for_the_schedule_delay(clock):
+    clock.frozen = True  # the delay never passes
+    clock.worker_may_start.clear()
+    exporter = ScriptedExporter()
+    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=2500)
+    try:
+        processor.on_end(_ended_span(1))
+        assert _waits_after(clock, clock.worker_may_start.set)
+        assert not exporter.entered.is_set()
+    finally:
+        clock.worker_may_start.set()
+        processor.shutdown()
+    assert [span.context.span_id for span in exporter.exported] == [1]
+
+
 def test_partial_batches_keep_going_out_one_schedule_delay_apart(clock, caplog):
     exporter = ScriptedExporter(clock)
     processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=2500)
@@ -300,6 +320,7 @@ def test_flush_after_giving_up_on_a_hung_worker_stops_waiting_at_once(clock, cap
         with caplog.at_level(logging.WARNING):
             processor.shutdown()
         assert "did not finish within 100 ms; 1 spans lost" in caplog.text
+        assert processor.spans_list == []  # v0.3's view of the batch: given up, none
         processor._queue.append(_ended_span(2))  # the moment before a late span is taken back
         del clock.caller_wait_results[:]
         assert processor.force_flush(200) is False
