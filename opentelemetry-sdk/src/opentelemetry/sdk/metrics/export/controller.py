@@ -8,7 +8,7 @@ import math
 import os
 import threading
 import weakref
-from typing import Any, Optional
+from typing import Any
 
 from opentelemetry.util._error_handler import report_exception, report_failure
 from .metrics_exporter import MetricsExporter, MetricsExportResult
@@ -86,9 +86,8 @@ class PushController(threading.Thread):
         self._shut_down = False
         # The thread running the loop: this one, or a new one in a forked child.
         self._runner: threading.Thread = self
-        self._atexit_handler: Optional[Any] = None
         if shutdown_on_exit:
-            self._atexit_handler = atexit.register(self.shutdown)
+            atexit.register(self.shutdown)
         _controllers.add(self)
         self.start()
 
@@ -157,9 +156,8 @@ class PushController(threading.Thread):
             self.exporter.shutdown()
         except Exception:
             report_exception(logger, "Shutting down %r failed", self.exporter)
-        if self._atexit_handler is not None:
-            atexit.unregister(self._atexit_handler)
-            self._atexit_handler = None
+        # No longer kept alive by atexit; a no-op when it was never registered.
+        atexit.unregister(self.shutdown)
 
     def _start_in_child(self) -> None:
         """In a forked child: new locks, the parent's measurements forgotten, a new thread."""
