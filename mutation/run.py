@@ -39,6 +39,7 @@ _OTLP_TESTS = [
     "tests/otlp/test_otlp_batch_export.py",
     "tests/otlp/test_otlp_span_mapping.py",
     "tests/otlp/test_otlp_responses.py",
+    "opentelemetry-sdk/tests/trace/export/otlp/test_protobuf_encoding.py",
 ]
 
 # module name -> (its file inside the merged ``src/opentelemetry`` tree, the tests that exercise it)
