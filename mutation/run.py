@@ -35,11 +35,11 @@ _SDK_TESTS = "opentelemetry-sdk/tests"
 _PROPAGATION_TESTS = [_API_TESTS, "tests/test_w3c_trace_context.py"]
 _METRICS_TESTS = f"{_SDK_TESTS}/metrics"
 _OTLP_TESTS = [
-    "tests/otlp/test_otlp_round_trip.py",
-    "tests/otlp/test_otlp_batch_export.py",
-    "tests/otlp/test_otlp_span_mapping.py",
-    "tests/otlp/test_otlp_responses.py",
-    "opentelemetry-sdk/tests/trace/export/otlp/test_protobuf_encoding.py",
+    f"{_SDK_TESTS}/trace/export/otlp/test_otlp_round_trip.py",
+    f"{_SDK_TESTS}/trace/export/otlp/test_otlp_batch_export.py",
+    f"{_SDK_TESTS}/trace/export/otlp/test_otlp_span_mapping.py",
+    f"{_SDK_TESTS}/trace/export/otlp/test_otlp_responses.py",
+    f"{_SDK_TESTS}/trace/export/otlp/test_protobuf_encoding.py",
 ]
 
 # module name -> (its file inside the merged ``src/opentelemetry`` tree, the tests that exercise it)
@@ -134,6 +134,7 @@ def _stage(module: str, path: str, tests: list[str]) -> Path:
     (stage / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\n"
         'addopts = "--import-mode=importlib -p no:cacheprovider --hypothesis-profile=mutation"\n'
+        'pythonpath = ["tests/support"]\n'
         'filterwarnings = ["error::pytest.PytestUnraisableExceptionWarning"]\n\n'
         "[tool.mutmut]\n"
         'source_paths = ["src/"]\n'

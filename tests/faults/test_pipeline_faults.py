@@ -7,7 +7,7 @@ an implementation module that asks for a tracer while it is being loaded.
 Whatever could hang runs in a child interpreter with a timeout, so a hang
 fails the test instead of the CI run; every other wait is bounded too. The
 OTLP exporter's own faults (slow servers, malformed answers) are tested in
-``tests/otlp``.
+``opentelemetry-sdk/tests/trace/export/otlp``.
 """
 
 import asyncio

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
-import weakref
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union, cast
 
 from opentelemetry import metrics as metrics_api
 
 from opentelemetry.util._error_handler import report_exception, report_failure
+from .._fork_safety import reset_after_fork
 from ..configuration import Configuration, read_configuration
 from ..resources import Resource, get_default_resource
 from .export.aggregate import Aggregator
@@ -30,18 +29,6 @@ _SDK_METRIC_TYPES: Dict[type, Type[Metric]] = {
     metrics_api.Gauge: Gauge,
     metrics_api.Measure: Measure,
 }
-
-_meters: "weakref.WeakSet[Meter]" = weakref.WeakSet()
-
-
-def _forget_parent_measurements() -> None:
-    # A forked child starts from empty series: the parent exports what it measured.
-    for meter in list(_meters):
-        meter._forget_measurements()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_parent_measurements)
 
 
 class Record:
@@ -98,7 +85,7 @@ class Meter(metrics_api.Meter):
         self._label_sets: Dict[str, LabelSet] = {}
         #: The push controllers the zero-code setup started for this meter.
         self.controllers: List[Any] = []
-        _meters.add(self)
+        reset_after_fork(self)
 
     def collect(self) -> None:
         """Checkpoint every series of every enabled metric into the batcher.
@@ -210,7 +197,7 @@ class Meter(metrics_api.Meter):
         # setdefault is atomic for a str key: one label set per labels, whatever the threads do.
         return self._label_sets.setdefault(label_set._key, label_set)
 
-    def _forget_measurements(self) -> None:
+    def _reset_after_fork(self) -> None:
         """In a forked child: drop what the parent measured and has yet to export."""
         for metric in tuple(self.metrics):
             for handle in tuple(metric._handles.values()):

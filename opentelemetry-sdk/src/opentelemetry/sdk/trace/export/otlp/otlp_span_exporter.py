@@ -11,26 +11,13 @@ from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
 from ._encoding_failures import EncodingFailures
 from ._environment import resolve_settings
-from ._otlp_client import Encoding, OTLPClient
+from ._otlp_client import OTLPClient, encodings
 
 __all__ = ["OTLPSpanExporter"]
 
 logger = logging.getLogger(__name__)
 
-_ENCODINGS = {
-    "protobuf": Encoding(
-        "application/x-protobuf",
-        _protobuf_encoding.encode_request,
-        _protobuf_encoding.decode_partial_success,
-        _protobuf_encoding.decode_error_message,
-    ),
-    "json": Encoding(
-        "application/json",
-        _json_encoding.encode_request,
-        _json_encoding.decode_partial_success,
-        _json_encoding.decode_error_message,
-    ),
-}
+_ENCODINGS = encodings(_protobuf_encoding, _json_encoding)
 
 
 class OTLPSpanExporter(SpanExporter):
