@@ -189,7 +189,13 @@ def _attributes_fields(attributes: Mapping[str, Any], dropped: int) -> str:
 def _event_object(event: trace_api.Event) -> str:
     """One ``Span.Event`` object."""
     event_attributes = event.attributes
-    attributes_field = _attributes_fields(event_attributes, 0) if event_attributes else ""
+    if event_attributes:  # inline, not _attributes_fields: one call less per event
+        encoded, skipped = _key_values(event_attributes)
+        attributes_field = f',"attributes":[{encoded}]' if encoded else ""
+        if skipped:
+            attributes_field += f',"droppedAttributesCount":{skipped}'
+    else:
+        attributes_field = ""
     timestamp, name = event.timestamp, event.name
     if type(timestamp) is int and type(name) is str:  # one f-string: one allocation
         return f'{{"timeUnixNano":"{timestamp}","name":{_string(name)}{attributes_field}}}'
@@ -268,9 +274,13 @@ def _span(span: Span) -> str:
         f',"name":{_string(name if type(name) is str else str(name))}{kind_field}{times}'
     ]
     dropped_attributes = span.dropped_attributes
-    if span.attributes:
-        parts.append(_attributes_fields(span.attributes, dropped_attributes))
-    elif dropped_attributes:
+    attributes = span.attributes
+    if attributes:  # inline, not _attributes_fields: one call less per span
+        encoded, skipped = _key_values(attributes)
+        if encoded:
+            parts.append(f',"attributes":[{encoded}]')
+        dropped_attributes += skipped
+    if dropped_attributes:
         parts.append(',"droppedAttributesCount":' + _integer(dropped_attributes))
     events = span.events
     if events:
