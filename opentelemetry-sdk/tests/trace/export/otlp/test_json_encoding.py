@@ -63,6 +63,10 @@ class Ratio(float):
     """A ``float`` subclass."""
 
 
+class Nanoseconds(int):
+    """A time held as an ``int`` subclass."""
+
+
 class HandMadeSpan:
     """A span built outside the SDK's checks: every field the encoder reads, nothing checked."""
 
@@ -439,9 +443,6 @@ def test_unset_times_are_left_out_and_the_others_sent(start, end):
 
 
 def test_times_held_as_int_subclasses_are_sent_as_their_value():
-    class Nanoseconds(int):
-        pass
-
     spans = [
         HandMadeSpan(start_time=Nanoseconds(3), end_time=Nanoseconds(4)),
         HandMadeSpan(start_time=Nanoseconds(3), end_time=4),
@@ -558,6 +559,24 @@ def test_time_that_is_not_an_integer_is_named_in_the_error():
     assert re_search(r"\binteger\b.*\bfloat\b", str(failures.first_error))
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(events=[trace_api.Event(404, {}, 5)]),
+        dict(events=[trace_api.Event(404, {}, Nanoseconds(5))]),
+        dict(instrumentation_info=InstrumentationInfo(404, "1")),
+        dict(instrumentation_info=InstrumentationInfo("lib", 404)),
+    ],
+)
+def test_name_that_is_not_text_leaves_the_span_out_and_is_named_in_the_error(bad):
+    """Written as it is, it would make the backend reject the whole request."""
+    failures = EncodingFailures()
+    assert _sent_names(_json_encoding.encode_request([HandMadeSpan(**bad)], failures)) == []
+    assert failures.dropped == 1
+    assert isinstance(failures.first_error, TypeError)
+    assert re_search(r"\btext\b.*\b(int|float)\b", str(failures.first_error))
+
+
 def re_search(pattern: str, text: str) -> bool:
     import re
 
@@ -618,8 +637,14 @@ def test_batch_of_only_spans_that_cannot_be_encoded_is_an_empty_request():
 def test_key_cache_stays_within_its_bound_at_exactly_one_key_past_it(monkeypatch):
     monkeypatch.setattr(_json_encoding, "_key_prefixes", {})
     limit = _json_encoding._MAX_CACHED_KEYS
-    span = HandMadeSpan(attributes={"key.{}".format(n): n for n in range(limit + 1)})
-    assert_encodes_as_prescribed([span])
+    full = HandMadeSpan(
+        attributes={"key.{}".format(n): n for n in range(limit)},
+        resource=HandMadeResource({}),
+    )
+    assert_encodes_as_prescribed([full])
+    assert len(_json_encoding._key_prefixes) == limit
+    one_more = HandMadeSpan(attributes={"one.more": 1}, resource=HandMadeResource({}))
+    assert_encodes_as_prescribed([one_more])
     assert 0 < len(_json_encoding._key_prefixes) <= limit
 
 
@@ -637,10 +662,10 @@ def test_empty_or_default_success_response_is_a_full_success(body):
     [
         (b"[1, 2]", r"\bJSON object\b"),
         (b'"text"', r"\bJSON object\b"),
-        (b'{"partialSuccess": [1]}', r"\bpartialSuccess\b"),
-        (b'{"partialSuccess": "yes"}', r"\bpartialSuccess\b"),
-        (b'{"partialSuccess": {"rejectedSpans": [1]}}', r"\brejectedSpans\b"),
-        (b'{"partialSuccess": {"rejectedSpans": {"n": 1}}}', r"\brejectedSpans\b"),
+        (b'{"partialSuccess": [1]}', r"\bpartialSuccess\b.*\bobject\b"),
+        (b'{"partialSuccess": "yes"}', r"\bpartialSuccess\b.*\bobject\b"),
+        (b'{"partialSuccess": {"rejectedSpans": [1]}}', r"\brejectedSpans\b.*\binteger\b"),
+        (b'{"partialSuccess": {"rejectedSpans": {"n": 1}}}', r"\brejectedSpans\b.*\binteger\b"),
         (b"[" * 100_000 + b"]" * 100_000, r"\bnested\b"),
     ],
 )

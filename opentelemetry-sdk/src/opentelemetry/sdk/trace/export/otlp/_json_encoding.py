@@ -104,7 +104,7 @@ def _scalar_value(value: Any) -> Optional[str]:
             return '{"doubleValue":' + repr(value) + "}"
         if value != value:
             return '{"doubleValue":"NaN"}'
-        return '{"doubleValue":"Infinity"}' if value > 0 else '{"doubleValue":"-Infinity"}'
+        return '{"doubleValue":"Infinity"}' if value == math.inf else '{"doubleValue":"-Infinity"}'
     # Subclasses (an IntEnum, a str subclass) and other types reach here only
     # from spans built outside the SDK's checks; the SDK stores plain types.
     # (bool cannot be subclassed.)
@@ -167,22 +167,20 @@ def _key_values(attributes: Mapping[str, Any]) -> Tuple[str, int]:
 # ``,"kind":n`` for each SpanKind, by the member's identity: hashing an Enum
 # member runs Python code, ``id`` does not, and members live forever.
 _KIND_FIELDS = {id(kind): ',"kind":' + str(otlp_kind(kind)) for kind in trace_api.SpanKind}
+# The kind of anything else (from a span built outside the SDK's checks).
+_OTHER_KIND_FIELD = ',"kind":' + str(otlp_kind(None))
 # ``,"flags":n`` for each value of the W3C trace flags byte; none for 0.
 _FLAGS_FIELDS = {flags: ',"flags":' + str(flags) if flags else "" for flags in range(256)}
 # The status of an OK span, most spans.
 _STATUS_OK_FIELD = ',"status":{"code":1}'
 
 
-def _attributes_fields(attributes: Mapping[str, Any], dropped: int) -> str:
-    """The ``attributes`` and ``droppedAttributesCount`` fields, each only if not empty.
-
-    ``dropped`` is how many the holder dropped already; those skipped here add to it.
-    """
+def _attributes_fields(attributes: Mapping[str, Any]) -> str:
+    """The ``attributes`` and ``droppedAttributesCount`` fields, each only if not empty."""
     encoded, skipped = _key_values(attributes)
     fields = f',"attributes":[{encoded}]' if encoded else ""
-    dropped += skipped
-    if dropped:
-        fields += ',"droppedAttributesCount":' + _integer(dropped)
+    if skipped:
+        fields += ',"droppedAttributesCount":' + str(skipped)
     return fields
 
 
@@ -215,7 +213,7 @@ def _link_object(link: trace_api.Link) -> str:
     if linked.trace_state:
         encoded_link += ',"traceState":' + _string(trace_state_header(linked.trace_state))
     if link.attributes:
-        encoded_link += _attributes_fields(link.attributes, 0)
+        encoded_link += _attributes_fields(link.attributes)
     link_flags = int(linked.trace_options) & 0xFF
     if link_flags:
         encoded_link += ',"flags":' + str(link_flags)
@@ -252,14 +250,12 @@ def _span(span: Span) -> str:
         flags_field = _FLAGS_FIELDS[int(context.trace_options) & 0xFF]
     name = span.name
     kind = span.kind
-    kind_field = _KIND_FIELDS.get(id(kind)) or ',"kind":' + str(otlp_kind(kind))
+    kind_field = _KIND_FIELDS.get(id(kind), _OTHER_KIND_FIELD)
     start_time, end_time = span.start_time, span.end_time
     if type(start_time) is int and type(end_time) is int and start_time and end_time:
         times = f',"startTimeUnixNano":"{start_time}","endTimeUnixNano":"{end_time}"'
-    else:
-        times = ""
-        if start_time:
-            times += ',"startTimeUnixNano":' + _json_string_of(start_time)
+    else:  # either is unset (left out), or not a plain int
+        times = ',"startTimeUnixNano":' + _json_string_of(start_time) if start_time else ""
         if end_time:
             times += ',"endTimeUnixNano":' + _json_string_of(end_time)
     trace_id, span_id = context.trace_id, context.span_id
