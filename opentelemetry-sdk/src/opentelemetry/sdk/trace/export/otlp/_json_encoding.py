@@ -30,10 +30,12 @@ from ._span_mapping import INT64_MIN as _INT64_MIN
 from ._span_mapping import MAX_CACHED_KEYS as _MAX_CACHED_KEYS
 from ._span_mapping import (
     UNSET_STATUS,
+    array_elements,
     group_spans,
     otlp_kind,
     otlp_status,
     parent_span_id,
+    plain_scalar,
     trace_state_header,
 )
 from ._encoding_failures import EncodingFailures, record_failure
@@ -73,22 +75,6 @@ def _text(value: Any) -> str:
 
 def _any_value(value: Any) -> Optional[str]:
     """An ``AnyValue`` object, or ``None`` for a value OTLP cannot hold."""
-    if type(value) is list or type(value) is tuple:
-        elements = []
-        for element in value:
-            # Attribute arrays hold scalars: a nested array is not sent.
-            encoded = _scalar_value(element)
-            if encoded is None:
-                return None
-            elements.append(encoded)
-        if not elements:
-            return '{"arrayValue":{}}'
-        return '{"arrayValue":{"values":[' + ",".join(elements) + "]}}"
-    return _scalar_value(value)
-
-
-def _scalar_value(value: Any) -> Optional[str]:
-    """An ``AnyValue`` object of a string, bool, int or float; ``None`` for anything else."""
     kind = type(value)
     if kind is str:
         return '{"stringValue":' + _string(value) + "}"
@@ -105,16 +91,15 @@ def _scalar_value(value: Any) -> Optional[str]:
         if value != value:
             return '{"doubleValue":"NaN"}'
         return '{"doubleValue":"Infinity"}' if value == math.inf else '{"doubleValue":"-Infinity"}'
-    # Subclasses (an IntEnum, a str subclass) and other types reach here only
-    # from spans built outside the SDK's checks; the SDK stores plain types.
-    # (bool cannot be subclassed.)
-    if isinstance(value, int):
-        return _scalar_value(int(value))
-    if isinstance(value, float):
-        return _scalar_value(float(value))
-    if isinstance(value, str):
-        return '{"stringValue":' + _string(str.__str__(value)) + "}"
-    return None
+    if kind is list or kind is tuple:
+        elements = array_elements(value, _any_value)
+        if elements is None:
+            return None
+        if not elements:
+            return '{"arrayValue":{}}'
+        return '{"arrayValue":{"values":[' + ",".join(elements) + "]}}"
+    plain = plain_scalar(value)
+    return None if plain is None else _any_value(plain)
 
 
 # The start of a ``KeyValue`` object up to its value, by key: attribute keys
@@ -167,8 +152,9 @@ def _key_values(attributes: Mapping[str, Any]) -> Tuple[str, int]:
 # ``,"kind":n`` for each SpanKind, by the member's identity: hashing an Enum
 # member runs Python code, ``id`` does not, and members live forever.
 _KIND_FIELDS = {id(kind): ',"kind":' + str(otlp_kind(kind)) for kind in trace_api.SpanKind}
-# The kind of anything else (from a span built outside the SDK's checks).
-_OTHER_KIND_FIELD = ',"kind":' + str(otlp_kind(None))
+# The kind of anything else (a span built outside the SDK's checks): INTERNAL,
+# as ``otlp_kind`` maps it.
+_OTHER_KIND_FIELD = _KIND_FIELDS[id(trace_api.SpanKind.INTERNAL)]
 # ``,"flags":n`` for each value of the W3C trace flags byte; none for 0.
 _FLAGS_FIELDS = {flags: ',"flags":' + str(flags) if flags else "" for flags in range(256)}
 # The status of an OK span, most spans.
@@ -292,10 +278,9 @@ def _span(span: Span) -> str:
     # A status never set is UNSET: no field (the usual case, checked by identity).
     if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its text is a constant.
-        if status.canonical_code is _STATUS_OK:
-            parts.append(_STATUS_OK_FIELD)
-        else:
-            parts.append(_status_field(status))
+        parts.append(
+            _STATUS_OK_FIELD if status.canonical_code is _STATUS_OK else _status_field(status)
+        )
     parts.append("}")
     return "".join(parts)
 
