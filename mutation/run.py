@@ -74,7 +74,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         [f"{_SDK_TESTS}/context/propagation/test_b3_format.py"],
     ),
     "otlp.span_mapping": ("sdk/trace/export/otlp/_span_mapping.py", _OTLP_TESTS),
-    "otlp.json_encoding": ("sdk/trace/export/otlp/_json_encoding.py", _OTLP_TESTS),
+    "otlp.json_encoding": (
+        "sdk/trace/export/otlp/_json_encoding.py",
+        [*_OTLP_TESTS, f"{_SDK_TESTS}/trace/export/otlp/test_json_encoding.py"],
+    ),
     "otlp.protobuf_encoding": ("sdk/trace/export/otlp/_protobuf_encoding.py", _OTLP_TESTS),
     "metrics.metric": ("sdk/metrics/metric.py", [_METRICS_TESTS]),
     "metrics.handles": ("sdk/metrics/handles.py", [_METRICS_TESTS]),
