@@ -83,6 +83,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "metrics.handles": ("sdk/metrics/handles.py", [_METRICS_TESTS]),
     "metrics.meter": ("sdk/metrics/meter.py", [_METRICS_TESTS]),
     "metrics.label_set": ("sdk/metrics/label_set.py", [_METRICS_TESTS]),
+    "metrics.environment_setup": ("sdk/metrics/environment_setup.py", [_METRICS_TESTS]),
     "metrics.aggregate": ("sdk/metrics/export/aggregate.py", [_METRICS_TESTS]),
     "metrics.batcher": ("sdk/metrics/export/batcher.py", [_METRICS_TESTS]),
     "metrics.controller": ("sdk/metrics/export/controller.py", [_METRICS_TESTS]),
