@@ -273,9 +273,11 @@ def test_parentbased_always_off_samples_no_root_and_follows_parents(monkeypatch)
 
 def test_parentbased_traceidratio_uses_the_ratio_for_roots():
     sampler = sampler_from_configuration(
-        _config(OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="0")
+        _config(OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="0.25")
     )
-    assert not sampler.should_sample(None, 1, 2, "root").sampled
+    assert isinstance(sampler.root, TraceIdRatioSampler) and sampler.root.rate == 0.25
+    assert sampler.should_sample(None, 2**62 - 1, 2, "root").sampled
+    assert not sampler.should_sample(None, 2**62, 2, "root").sampled
     sampled_parent = trace_api.SpanContext(1, 2, trace_api.TraceOptions(1))
     assert sampler.should_sample(sampled_parent, 1, 3, "child").sampled
 

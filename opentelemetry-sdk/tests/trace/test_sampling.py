@@ -6,6 +6,7 @@ import pytest
 
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.trace import Span, SpanProcessor, TracerSource
+from opentelemetry.sdk.trace.sampling import TraceIdRatioSampler
 from opentelemetry.trace import sampling
 
 _SAMPLED = trace_api.TraceOptions(trace_api.TraceOptions.SAMPLED)
@@ -278,3 +279,49 @@ def test_an_ended_span_is_still_a_valid_parent():
     parent.end()
     child = tracer.start_span("c", parent=parent)
     assert child.parent is parent and child.context.trace_id == parent.context.trace_id
+
+
+# -- TraceIdRatioSampler: the trace id's low 64 bits against round(rate * 2**64) -----------
+
+
+@pytest.mark.parametrize(
+    "rate, trace_id, sampled",
+    [
+        (0.0, 0, False),  # rate 0 samples nothing, not even the lowest trace id
+        (0.0, 2**64 - 1, False),
+        (1.0, 0, True),
+        (1.0, 2**64 - 1, True),  # rate 1 samples every trace id
+        (0.25, 2**62 - 1, True),  # one below the bound
+        (0.25, 2**62, False),  # exactly at the bound
+        (0.25, 2**62 + 1, False),
+        (0.25, (1 << 100) | (2**62 - 1), True),  # bits above the low 64 do not count
+        (0.25, (1 << 100) | 2**62, False),
+    ],
+)
+def test_trace_id_ratio_sampler_compares_the_low_64_bits_with_the_bound(rate, trace_id, sampled):
+    sampler = TraceIdRatioSampler(rate)
+    assert sampler.should_sample(None, trace_id, 1, "s").sampled is sampled
+
+
+def test_trace_id_ratio_sampler_ignores_the_parent_decision():
+    sampler = TraceIdRatioSampler(0.25)
+    sampled_parent = trace_api.SpanContext(1, 2, _SAMPLED, is_remote=True)
+    unsampled_parent = trace_api.SpanContext(1, 2, _NOT_SAMPLED, is_remote=True)
+    assert not sampler.should_sample(sampled_parent, 2**62, 3, "s", {"a": 1}, ()).sampled
+    assert sampler.should_sample(unsampled_parent, 2**62 - 1, 3, "s", {"a": 1}, ()).sampled
+
+
+def test_trace_id_ratio_sampler_agrees_with_the_probability_sampler_on_roots():
+    for rate in (0.0, 0.1, 0.5, 0.999, 1.0):
+        ratio, probability = TraceIdRatioSampler(rate), sampling.ProbabilitySampler(rate)
+        assert ratio.rate == probability.rate == rate
+        for trace_id in (probability.bound - 1, probability.bound, probability.bound + 1):
+            trace_id %= 2**64
+            assert (
+                ratio.should_sample(None, trace_id, 1, "s").sampled
+                is probability.should_sample(None, trace_id, 1, "s").sampled
+            )
+
+
+def test_trace_id_ratio_sampler_repr_shows_its_rate():
+    assert repr(TraceIdRatioSampler(0.25)) == "TraceIdRatioSampler(0.25)"

@@ -170,6 +170,11 @@ def test_invalid_single_header_falls_back_to_multiple_headers(caplog):
         "{}-{}".format("0" * 32, SPAN_ID),
         "{}-{}-1".format(TRACE_ID.upper(), SPAN_ID),
         "{}-{}".format(TRACE_ID, SPAN_ID) + "x" * 100_000,
+        "{}-{}-1-{}".format(TRACE_ID, SPAN_ID, PARENT_ID) + "0",  # 69 characters, one too many
+        # Only SP and HTAB are optional whitespace around a header value.
+        "{}-{}-1\n".format(TRACE_ID, SPAN_ID),
+        "\v{}-{}-1".format(TRACE_ID, SPAN_ID),
+        "X{}-{}-1X".format(TRACE_ID, SPAN_ID),
     ],
 )
 def test_single_header_without_a_valid_context_gives_the_invalid_context(value):
@@ -262,3 +267,102 @@ def test_inject_with_no_current_span_writes_nothing_and_logs_nothing(caplog):
         B3Format.inject(tracer.get_current_span(), dict.__setitem__, carrier)
 
     assert carrier == {} and caplog.records == []
+
+
+def test_the_longest_single_header_of_68_characters_is_extracted():
+    value = "{}-{}-1-{}".format(TRACE_ID, SPAN_ID, PARENT_ID)
+    assert len(value) == 68
+    assert extract(b3=value).trace_id == int(TRACE_ID, 16)
+
+
+def test_ids_surrounded_by_spaces_and_tabs_are_extracted():
+    context = extract(
+        **{"x-b3-traceid": "\t" + TRACE_ID + " ", "x-b3-spanid": " " + SPAN_ID, "x-b3-sampled": "1\t"}
+    )
+    assert (context.trace_id, context.span_id) == (int(TRACE_ID, 16), int(SPAN_ID, 16))
+    assert context.trace_options.sampled
+
+
+def test_a_getter_returning_a_plain_string_is_read_as_one_value():
+    headers = {"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID, "x-b3-sampled": "1"}
+    context = B3Format().extract(lambda carrier, name: carrier.get(name), headers)
+    assert (context.trace_id, context.span_id) == (int(TRACE_ID, 16), int(SPAN_ID, 16))
+    assert context.trace_options.sampled
+    single = B3Format().extract(lambda carrier, name: carrier.get(name), {"b3": "{}-{}-0".format(TRACE_ID, SPAN_ID)})
+    assert single.span_id == int(SPAN_ID, 16) and not single.trace_options.sampled
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"b3": "{}-{}-1".format(TRACE_ID, SPAN_ID)},
+        {"b3": "{}-{}".format(TRACE_ID, SPAN_ID)},
+        {"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID},
+        {"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID, "x-b3-flags": "1"},
+    ],
+)
+def test_extracted_contexts_are_remote(headers):
+    assert B3Format().extract(getter, headers).is_remote is True
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"x-b3-spanid": SPAN_ID},
+        {"x-b3-traceid": TRACE_ID},
+        {"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID, "x-b3-sampled": "1"},
+        {"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID, "x-b3-sampled": "0"},
+        {"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID, "x-b3-sampled": "true"},
+        {"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID, "x-b3-sampled": "False"},
+        {"x-b3-traceid": TRACE_ID, "x-b3-spanid": SPAN_ID, "x-b3-sampled": "d"},
+        {"b3": "{}-{}-1".format(TRACE_ID, SPAN_ID)},
+    ],
+)
+def test_well_formed_or_merely_incomplete_headers_log_nothing(caplog, headers):
+    with caplog.at_level(logging.DEBUG):
+        B3Format().extract(getter, headers)
+    assert caplog.records == []
+
+
+# -- the single b3 header on inject ------------------------------------------------------
+
+
+def test_by_default_inject_writes_the_x_b3_headers():
+    propagator = B3Format()
+    carrier = {}
+    propagator.inject(trace.DefaultSpan(trace.SpanContext(1, 2)), dict.__setitem__, carrier)
+    assert propagator.single_header is False
+    assert sorted(carrier) == ["x-b3-sampled", "x-b3-spanid", "x-b3-traceid"]
+
+
+@pytest.mark.parametrize("sampled, flag", [(True, "1"), (False, "0")])
+def test_single_header_inject_writes_one_b3_header_with_the_sampling_state(sampled, flag):
+    propagator = B3Format(single_header=True)
+    context = trace.SpanContext(0x48485A3953BB6124, 0xB, trace.TraceOptions(int(sampled)))
+    carrier = {}
+    propagator.inject(trace.DefaultSpan(context), dict.__setitem__, carrier)
+    assert propagator.single_header is True
+    assert carrier == {"b3": "000000000000000048485a3953bb6124-000000000000000b-" + flag}
+    assert propagator.extract(getter, carrier) == context
+
+
+def test_only_true_turns_the_single_header_on():
+    propagator = B3Format(single_header="yes")  # type: ignore[arg-type]
+    carrier = {}
+    propagator.inject(trace.DefaultSpan(trace.SpanContext(1, 2)), dict.__setitem__, carrier)
+    assert propagator.single_header is False and "b3" not in carrier
+
+
+def test_single_header_inject_of_an_invalid_span_writes_nothing():
+    carrier = {}
+    B3Format(single_header=True).inject(trace.INVALID_SPAN, dict.__setitem__, carrier)
+    assert carrier == {}
+
+
+def test_single_header_inject_logs_a_broken_setter_instead_of_raising(caplog):
+    def broken(*args):
+        raise RuntimeError("broken")
+
+    with caplog.at_level(logging.WARNING):
+        B3Format(single_header=True).inject(trace.DefaultSpan(trace.SpanContext(1, 2)), broken, {})
+    assert "Injecting the B3 context failed" in caplog.text

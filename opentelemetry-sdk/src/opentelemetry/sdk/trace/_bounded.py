@@ -15,8 +15,9 @@ records on a span, and new in a forked child.
 from __future__ import annotations
 
 import collections
-import os
 import threading
+
+from .._fork_safety import call_after_fork
 
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
@@ -44,8 +45,7 @@ def _renew_lock_in_child() -> None:
     _lock = threading.RLock()
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_renew_lock_in_child)
+call_after_fork(_renew_lock_in_child)
 
 
 class DropCounts:

@@ -7,14 +7,14 @@ parent's ids. ``getrandbits`` is a single C call, atomic under the GIL, so no
 lock is needed.
 """
 
-import os
 import random
+
+from .._fork_safety import call_after_fork
 
 __all__ = ["generate_span_id", "generate_trace_id", "random_bits"]
 
 _generator = random.Random()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_generator.seed)
+call_after_fork(_generator.seed)
 
 #: The generator's ``getrandbits``, for the tracer's hot path, which inlines
 #: ``random_bits(64) or generate_span_id()`` to save two calls per span.

@@ -15,7 +15,7 @@ from opentelemetry.context import Context
 from opentelemetry.trace import sampling
 from opentelemetry.util._error_handler import report_exception
 
-from .._fork_safety import renew_locks_after_fork
+from .._fork_safety import call_after_fork, renew_locks_after_fork
 from ..configuration import read_configuration
 from ..resources import Resource, get_default_resource
 from .instrumentation import InstrumentationInfo
@@ -100,8 +100,7 @@ def _prepare_child_exit() -> None:
         util.register_after_fork(_FORK_HOOK_OWNER, _register_exit_finalizer)
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_prepare_child_exit)
+call_after_fork(_prepare_child_exit)
 
 
 def _refused_sampler_message(sampler: object) -> str:

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import abc
 import bisect
-import os
 import threading
-import weakref
 from typing import Any, NamedTuple, Optional, Sequence, Tuple
 
 from opentelemetry.util import time_ns
+
+from ..._fork_safety import renew_locks_after_fork
 
 __all__ = [
     "Aggregator",
@@ -35,20 +35,6 @@ __all__ = [
     "GaugeAggregator",
     "MinMaxSumCountAggregator",
 ]
-
-# Every aggregator, so a forked child can replace locks that a thread of the
-# parent may have held at the fork. Weak: the hook keeps none alive.
-_aggregators: "weakref.WeakSet[Aggregator]" = weakref.WeakSet()
-
-
-def _new_locks_in_child() -> None:
-    for aggregator in list(_aggregators):
-        aggregator._lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_new_locks_in_child)
-
 
 class Aggregator(abc.ABC):
     """Combines the measurements of one series.
@@ -62,7 +48,10 @@ class Aggregator(abc.ABC):
         self.current: Any = None
         self.checkpoint: Any = None
         self._lock = threading.Lock()
-        _aggregators.add(self)
+        renew_locks_after_fork(self)
+
+    def _renew_locks_after_fork(self) -> None:
+        self._lock = threading.Lock()
 
     @abc.abstractmethod
     def update(self, value: Any) -> None:

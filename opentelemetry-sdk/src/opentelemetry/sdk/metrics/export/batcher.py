@@ -21,15 +21,14 @@ collected between :meth:`~Batcher.checkpoint_set` and
 from __future__ import annotations
 
 import abc
-import os
 import threading
-import weakref
 from typing import TYPE_CHECKING, Any, Dict, Sequence, Set, Tuple, Type
 
 # Counter is not used here: v0.3 code imports it from here.
 from opentelemetry.metrics import Counter, Gauge, Measure  # noqa: F401
 from opentelemetry.util import time_ns
 
+from ..._fork_safety import renew_locks_after_fork, reset_after_fork
 from .aggregate import (
     Aggregator,
     CounterAggregator,
@@ -42,22 +41,6 @@ if TYPE_CHECKING:
     from .. import Record
 
 __all__ = ["Batcher", "UngroupedBatcher"]
-
-_batchers: "weakref.WeakSet[Batcher]" = weakref.WeakSet()
-
-
-def _reset_in_child() -> None:
-    # A thread of the parent may have held a batcher's lock at the fork, and
-    # what the batcher holds is the parent's to export.
-    for batcher in list(_batchers):
-        batcher._lock = threading.Lock()
-        batcher._batch_map = {}
-        batcher._handed_out = set()
-        batcher._created = batcher._interval_start = time_ns()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_reset_in_child)
 
 _Key = Tuple[Any, Any]
 
@@ -82,7 +65,17 @@ class Batcher(abc.ABC):
         self._lock = threading.Lock()
         self._created = time_ns()
         self._interval_start = self._created
-        _batchers.add(self)
+        renew_locks_after_fork(self)
+        reset_after_fork(self)
+
+    def _renew_locks_after_fork(self) -> None:
+        self._lock = threading.Lock()
+
+    def _reset_after_fork(self) -> None:
+        # What the batcher holds is the parent's to export.
+        self._batch_map = {}
+        self._handed_out = set()
+        self._created = self._interval_start = time_ns()
 
     def aggregator_for(self, metric_type: Type[Any]) -> Aggregator:
         """A new aggregator for a metric of class ``metric_type``.

@@ -5,12 +5,12 @@ from __future__ import annotations
 import atexit
 import logging
 import math
-import os
 import threading
-import weakref
-from typing import Any, Optional
+from typing import Any
 
 from opentelemetry.util._error_handler import report_exception, report_failure
+
+from ..._fork_safety import renew_locks_after_fork, reset_after_fork
 from .metrics_exporter import MetricsExporter, MetricsExportResult
 
 __all__ = ["PushController"]
@@ -19,19 +19,6 @@ logger = logging.getLogger(__name__)
 
 #: The interval used when the one given is not a positive number of seconds.
 DEFAULT_INTERVAL_SECONDS = 10.0
-
-# Controllers whose thread must be started again in a forked child. Weak, so
-# the fork hook (which cannot be unregistered) keeps none alive.
-_controllers: "weakref.WeakSet[PushController]" = weakref.WeakSet()
-
-
-def _restart_in_child() -> None:
-    for controller in list(_controllers):
-        controller._start_in_child()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_restart_in_child)
 
 
 class PushController(threading.Thread):
@@ -86,10 +73,10 @@ class PushController(threading.Thread):
         self._shut_down = False
         # The thread running the loop: this one, or a new one in a forked child.
         self._runner: threading.Thread = self
-        self._atexit_handler: Optional[Any] = None
         if shutdown_on_exit:
-            self._atexit_handler = atexit.register(self.shutdown)
-        _controllers.add(self)
+            atexit.register(self.shutdown)
+        renew_locks_after_fork(self)
+        reset_after_fork(self)
         self.start()
 
     def run(self) -> None:
@@ -157,13 +144,14 @@ class PushController(threading.Thread):
             self.exporter.shutdown()
         except Exception:
             report_exception(logger, "Shutting down %r failed", self.exporter)
-        if self._atexit_handler is not None:
-            atexit.unregister(self._atexit_handler)
-            self._atexit_handler = None
+        # No longer kept alive by atexit; a no-op when it was never registered.
+        atexit.unregister(self.shutdown)
 
-    def _start_in_child(self) -> None:
-        """In a forked child: new locks, the parent's measurements forgotten, a new thread."""
+    def _renew_locks_after_fork(self) -> None:
         self._shutdown_lock = threading.Lock()
+
+    def _reset_after_fork(self) -> None:
+        """In a forked child: a thread of its own, unless shut down."""
         if self._shut_down:
             return
         self.finished = threading.Event()

@@ -12,11 +12,10 @@ import logging
 import os
 import threading
 import time
-import weakref
 from typing import Deque, List, Optional, Tuple
 
 from opentelemetry.util._error_handler import report_exception, report_failure
-from ..._fork_safety import renew_locks_after_fork
+from ..._fork_safety import renew_locks_after_fork, reset_after_fork
 from ...configuration import read_configuration
 from .._suppression import suppressing_var
 from .._timeouts import MAX_WAIT_MILLIS, checked_timeout_millis
@@ -37,19 +36,6 @@ _getpid = os.getpid
 _DROP_LOG_INTERVAL_SECONDS = 60.0
 
 _INF = float("inf")
-
-# Processors whose worker must be restarted in a forked child. A WeakSet, so
-# the fork hook (which can never be unregistered) keeps no processor alive.
-_running_processors: "weakref.WeakSet[BatchExportSpanProcessor]" = weakref.WeakSet()
-
-
-def _restart_workers_in_child() -> None:
-    for processor in list(_running_processors):
-        processor._start()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_restart_workers_in_child)
 
 
 def _positive_int(name: str, value: int) -> int:
@@ -226,13 +212,19 @@ class BatchExportSpanProcessor(SpanProcessor):
         self.export_timeout_millis = export_timeout_millis
         self._start()
         renew_locks_after_fork(self)
+        reset_after_fork(self)
 
     def _renew_locks_after_fork(self) -> None:
-        # A running processor gets all new state from _start() in the child;
-        # one shut down (or shutting down) keeps its counts with new locks.
         self._shutdown_lock = threading.RLock()
         self._lock = threading.RLock()
         self._settled = threading.Condition(self._lock)
+
+    def _reset_after_fork(self) -> None:
+        # A running processor starts afresh in the child: empty queue, zero
+        # counts, its own worker. One shut down (or shutting down) keeps its
+        # counts, with the new locks above.
+        if not self._shutdown_started:
+            self._start()
 
     def _start(self) -> None:
         """Set up an empty queue, zero counts and a new worker (again in a forked child)."""
@@ -266,7 +258,6 @@ class BatchExportSpanProcessor(SpanProcessor):
             target=self._run, name="BatchExportSpanProcessor", daemon=True
         )
         self._worker.start()
-        _running_processors.add(self)
 
     # -- the application's side ------------------------------------------
 
@@ -488,7 +479,6 @@ class BatchExportSpanProcessor(SpanProcessor):
             if self._shutdown_started:
                 return
             self._shutdown_started = True
-            _running_processors.discard(self)
             with self._lock:
                 self._stopping = True
             self._wake.set()

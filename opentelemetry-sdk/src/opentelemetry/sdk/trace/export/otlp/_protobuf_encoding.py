@@ -27,14 +27,14 @@ from ._span_mapping import EMPTY_TRACE_STATE as _EMPTY_TRACE_STATE
 from ._span_mapping import INT64_MAX as _INT64_MAX
 from ._span_mapping import INT64_MIN as _INT64_MIN
 from ._span_mapping import MAX_CACHED_KEYS as _MAX_CACHED_KEYS
-from ._span_mapping import SCALAR_BASES as _SCALAR_BASES
-from ._span_mapping import SCALAR_TYPES as _SCALARS
 from ._span_mapping import (
     UNSET_STATUS,
+    array_elements,
     group_spans,
     otlp_kind,
     otlp_status,
     parent_span_id,
+    plain_scalar,
     trace_state_header,
 )
 from ._encoding_failures import EncodingFailures, record_failure
@@ -160,29 +160,15 @@ def _any_value(value: Any) -> Optional[bytes]:
     if kind is float:
         return _ANY_VALUE_DOUBLE + _pack_double(value)
     if kind is list or kind is tuple:
-        elements = []
-        for element in value:
-            if type(element) not in _SCALARS and not isinstance(element, _SCALAR_BASES):
-                return None
-            encoded = _any_value(element)
-            if encoded is None:
-                return None
-            elements.append(_ARRAY_VALUE_VALUES + _varint(len(encoded)) + encoded)
+        elements = array_elements(value, _any_value)
+        if elements is None:
+            return None
         if not elements:
             return _EMPTY_ARRAY_VALUE
-        payload = b"".join(elements)
+        payload = b"".join([_ARRAY_VALUE_VALUES + _varint(len(e)) + e for e in elements])
         return _ANY_VALUE_ARRAY + _varint(len(payload)) + payload
-    # Subclasses (an IntEnum, a str subclass) and other types reach here only
-    # from spans built outside the SDK's checks; the SDK stores plain types.
-    if isinstance(value, bool):
-        return _TRUE if value else _FALSE
-    if isinstance(value, int):
-        return _any_value(int(value))
-    if isinstance(value, float):
-        return _any_value(float(value))
-    if isinstance(value, str):
-        return _any_value(str.__str__(value))
-    return None
+    plain = plain_scalar(value)
+    return None if plain is None else _any_value(plain)
 
 
 
@@ -428,10 +414,9 @@ def _span_field(span: Span) -> bytes:
     # A status never set is UNSET: no field (the usual case, checked by identity).
     if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its field is a constant.
-        if status.canonical_code is _STATUS_OK:
-            parts.append(_STATUS_OK_FIELD)
-        else:
-            parts.append(_status_field(status))
+        parts.append(
+            _STATUS_OK_FIELD if status.canonical_code is _STATUS_OK else _status_field(status)
+        )
     flags_field = _FLAGS_FIELDS.get(context.trace_options)  # the W3C trace flags byte
     if flags_field is None:
         flags_field = _FLAGS_FIELDS[int(context.trace_options) & 0xFF]

@@ -1,28 +1,26 @@
-"""An OTLP/HTTP receiver for the exporter tests: stdlib ``http.server`` on 127.0.0.1.
+"""An OTLP/HTTP receiver for tests: stdlib ``http.server`` on 127.0.0.1.
 
 It records every request (path, headers, body with gzip undone, client
 address) and answers from a script of responses, then ``200`` with an empty
 body. Decoding with the official schema is left to the tests that need the
 ``opentelemetry-proto`` package, so the delivery tests run without it.
+
+The exporters' tests (``opentelemetry-sdk/tests/.../export/otlp/``) and the
+examples' tests (``tests/``) both send to it: the root ``conftest.py`` loads
+this module as a pytest plugin, so its fixtures (``receiver``,
+``start_receiver``) reach every test, and a conftest can import
+:class:`OTLPReceiver` to build another kind (``tls_receiver``).
 """
 
-import functools
 import gzip
 import http.server
-import os
-import socket
 import ssl
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import pytest
-
-from opentelemetry.util import _error_handler
-
-CERTS = Path(__file__).resolve().parent / "certs"
 
 
 class ReceivedRequest(NamedTuple):
@@ -185,76 +183,3 @@ def receiver():
     server = OTLPReceiver()
     yield server
     server.close()
-
-
-@pytest.fixture
-def tls_receiver():
-    """A receiver behind TLS that requires a client certificate from the test CA."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(CERTS / "server.pem", CERTS / "server.key")
-    context.load_verify_locations(CERTS / "ca.pem")
-    context.verify_mode = ssl.CERT_REQUIRED
-    server = OTLPReceiver(tls=context)
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def closed_port():
-    """A local port nothing listens on: connections are refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class FakeTime:
-    """A clock that moves only when the exporter waits: waits are recorded, not waited.
-
-    Network operations still take real time, but the deadline arithmetic and
-    every backoff or ``Retry-After`` wait run on this clock, so tests check
-    the delays requested instead of measuring them.
-    """
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        #: Every wait the exporter asked for, in seconds, in order.
-        self.sleeps: List[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> bool:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        return False  # never interrupted by a shutdown
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def fake_time(monkeypatch):
-    """Exporters made in the test run their waits on a :class:`FakeTime`."""
-    from opentelemetry.sdk.trace.export.otlp import _http_sender, _otlp_client
-
-    fake = FakeTime()
-    monkeypatch.setattr(
-        _otlp_client,  # where every OTLP exporter makes its sender
-        "HTTPSender",
-        functools.partial(_http_sender.HTTPSender, clock=fake.clock, sleep=fake.sleep),
-    )
-    return fake
-
-
-@pytest.fixture(autouse=True)
-def fresh_error_reports(monkeypatch):
-    """Each test sees its own failures logged: ports are reused, and so are messages."""
-    monkeypatch.setattr(_error_handler, "_last_logged", {})
-
-
-@pytest.fixture(autouse=True)
-def no_otlp_environment(monkeypatch):
-    """Tests start from an environment without OTEL_EXPORTER_OTLP_* variables."""
-    for name in list(os.environ):
-        if name.startswith("OTEL_EXPORTER_OTLP_"):
-            monkeypatch.delenv(name)

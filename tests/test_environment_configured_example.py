@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "configured_by_environment.py"
 TIMEOUT = 30
 
