@@ -6,6 +6,8 @@ import threading
 from typing import Mapping, Optional, Sequence
 
 from opentelemetry.util._error_handler import report_failure
+
+from ...._fork_safety import renew_locks_after_fork
 from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
@@ -118,6 +120,7 @@ class OTLPSpanExporter(SpanExporter):
         self._shut_down = False
         self._dropped_unencodable = 0
         self._count_lock = threading.Lock()  # exports may run on several threads at once
+        renew_locks_after_fork(self)
 
     def export(self, spans: Sequence[Span]) -> SpanExportResult:
         """Send ``spans`` in one request; see the class for how failures map to results."""
@@ -141,6 +144,9 @@ class OTLPSpanExporter(SpanExporter):
             with self._count_lock:
                 self._dropped_unencodable += failures.dropped
         return result
+
+    def _renew_locks_after_fork(self) -> None:
+        self._count_lock = threading.Lock()
 
     @property
     def spans_dropped_unencodable(self) -> int:
