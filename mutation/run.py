@@ -39,6 +39,7 @@ _OTLP_TESTS = [
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_batch_export.py",
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_span_mapping.py",
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_responses.py",
+    f"{_SDK_TESTS}/trace/export/otlp/test_protobuf_encoding.py",
 ]
 
 # module name -> (its file inside the merged ``src/opentelemetry`` tree, the tests that exercise it)
@@ -74,11 +75,16 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         [f"{_SDK_TESTS}/context/propagation/test_b3_format.py"],
     ),
     "otlp.span_mapping": ("sdk/trace/export/otlp/_span_mapping.py", _OTLP_TESTS),
-    "otlp.json_encoding": ("sdk/trace/export/otlp/_json_encoding.py", _OTLP_TESTS),
+    "otlp.json_encoding": (
+        "sdk/trace/export/otlp/_json_encoding.py",
+        [*_OTLP_TESTS, f"{_SDK_TESTS}/trace/export/otlp/test_json_encoding.py"],
+    ),
     "otlp.protobuf_encoding": ("sdk/trace/export/otlp/_protobuf_encoding.py", _OTLP_TESTS),
     "metrics.metric": ("sdk/metrics/metric.py", [_METRICS_TESTS]),
     "metrics.handles": ("sdk/metrics/handles.py", [_METRICS_TESTS]),
     "metrics.meter": ("sdk/metrics/meter.py", [_METRICS_TESTS]),
+    "metrics.label_set": ("sdk/metrics/label_set.py", [_METRICS_TESTS]),
+    "metrics.environment_setup": ("sdk/metrics/environment_setup.py", [_METRICS_TESTS]),
     "metrics.aggregate": ("sdk/metrics/export/aggregate.py", [_METRICS_TESTS]),
     "metrics.batcher": ("sdk/metrics/export/batcher.py", [_METRICS_TESTS]),
     "metrics.controller": ("sdk/metrics/export/controller.py", [_METRICS_TESTS]),

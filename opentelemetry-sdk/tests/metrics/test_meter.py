@@ -1,6 +1,9 @@
 """The SDK meter: metrics, label sets, handles, and v0.3's checks on updates."""
 
 import logging
+import os
+import select
+import signal
 from collections import OrderedDict
 
 import pytest
@@ -430,7 +433,18 @@ def test_create_metric_makes_names_and_descriptions_str(meter):
     assert (metric.name, metric.description, metric.unit) == ("404", "1.5", "None")
 
 
-@pytest.mark.parametrize("label_keys", ["route", ["route", 1], [None]])
+class FailingKeys:
+    """Label keys whose iteration fails after the first key."""
+
+    def __iter__(self):
+        yield "route"
+        raise RuntimeError("no more keys")
+
+    def __repr__(self):
+        return "FailingKeys()"
+
+
+@pytest.mark.parametrize("label_keys", ["route", ["route", 1], [None], None, 5, FailingKeys()])
 def test_label_keys_not_a_sequence_of_str_are_logged_and_any_key_allowed(
     meter, caplog, label_keys
 ):
@@ -466,7 +480,7 @@ def test_value_type_other_than_int_or_float_is_logged_and_gives_a_no_op_metric(
     ]
 
 
-@pytest.mark.parametrize("metric_type", [dict, "Counter", None, metrics.CounterHandle])
+@pytest.mark.parametrize("metric_type", [dict, "Counter", None, metrics.CounterHandle, [], {}])
 def test_metric_type_that_is_not_a_metric_class_is_logged_and_gives_a_no_op_metric(
     meter, caplog, metric_type
 ):
@@ -524,3 +538,115 @@ def test_label_sets_of_different_meters_are_equal_but_distinct(meter):
     mine = meter.get_label_set({"k": "v"})
     theirs = other.get_label_set({"k": "v"})
     assert mine == theirs and mine is not theirs
+
+
+class NoStr:
+    def __str__(self):
+        raise RuntimeError("no str")
+
+
+@pytest.mark.parametrize("field", ["name", "description", "unit"])
+def test_name_description_or_unit_that_cannot_be_a_str_is_logged_and_gives_a_no_op_metric(
+    meter, caplog, field
+):
+    texts = {"name": "c", "description": "d", "unit": "1", field: NoStr()}
+    metric = meter.create_metric(
+        texts["name"], texts["description"], texts["unit"], int, metrics.Counter
+    )
+    assert type(metric) is metrics_api.DefaultMetric
+    assert meter.metrics == set()
+    assert messages(caplog) == [
+        "Metric not created: its name, description or unit is not a str"
+    ]
+
+
+class RaisingRepr(str):
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+class LyingRepr(str):
+    def __repr__(self):
+        return "'route'"
+
+
+@pytest.mark.parametrize("kind", [RaisingRepr, LyingRepr])
+def test_one_label_of_str_subclasses_gets_its_own_plain_label_set(meter, kind):
+    route = meter.get_label_set({"route": "/"})
+    for labels in ({kind("user"): "/"}, {"user": kind("/")}):
+        label_set = meter.get_label_set(labels)
+        assert label_set.labels == (("user", "/"),)
+        assert label_set is not route
+        assert meter.get_label_set({"user": "/"}) is label_set
+        assert all(type(text) is str for pair in label_set.labels for text in pair)
+
+
+def test_meter_resource_comes_from_the_configuration_it_is_given(monkeypatch):
+    from opentelemetry.sdk.configuration import read_configuration
+
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "from-environment")
+    configured = metrics.Meter(configuration=read_configuration({"OTEL_SERVICE_NAME": "given"}))
+    assert configured.resource.labels["service.name"] == "given"
+
+
+def test_new_meter_has_no_controllers_and_no_metrics(meter):
+    assert meter.controllers == []
+    assert meter.metrics == set()
+    meter.collect()
+    assert meter.batcher.checkpoint_set() == []
+
+
+def _answer_from_a_child(answer):
+    """Fork; the child writes ``answer()`` (a str) to a pipe; return it (bounded waits)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer, then leave without pytest's cleanup
+        try:
+            os.close(read_fd)
+            os.write(write_fd, answer().encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    try:
+        while True:
+            ready, _, _ = select.select([read_fd], [], [], 30)
+            if not ready:
+                os.kill(pid, signal.SIGKILL)  # so the wait below is bounded too
+                raise AssertionError("the forked child did not answer in time")
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                return b"".join(chunks).decode()
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        os.waitpid(pid, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_forked_child_collects_only_what_it_measured_itself(meter):
+    counter = meter.create_metric("c", "d", "1", int, metrics.Counter, ("k",))
+    measure = meter.create_metric("m", "d", "1", int, metrics.Measure, ("k",))
+    first = meter.get_label_set({"k": "a"})
+    second = meter.get_label_set({"k": "b"})
+    for label_set in (first, second):
+        counter.add(5, label_set)
+        measure.record(5, label_set)
+
+    def in_child():
+        counter.add(2, first)
+        measure.record(3, second)
+        return repr(sorted(values(meter).items()))
+
+    assert _answer_from_a_child(in_child) == repr(
+        sorted(
+            {
+                ("c", (("k", "a"),)): 2,
+                ("c", (("k", "b"),)): 0,
+                ("m", (("k", "a"),)): Distribution(None, None, 0, 0),
+                ("m", (("k", "b"),)): Distribution(3, 3, 3, 1),
+            }.items()
+        )
+    )
+    assert values(meter)[("c", (("k", "a"),))] == 5  # the parent keeps its own

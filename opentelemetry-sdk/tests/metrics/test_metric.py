@@ -173,10 +173,13 @@ def test_unknown_label_keys_are_logged_with_the_metric_and_its_keys(
 def test_label_set_not_from_the_sdk_drops_the_update_without_raising(
     meter, caplog, kind, handle_kind, method, aggregator, label_set
 ):
-    metric = meter.create_metric("m", "d", "1", int, kind)
+    metric = meter.create_metric("m", "d", "1", int, kind, monotonic=True, absolute=False)
     getattr(metric, method)(1, label_set)
     handle = metric.get_handle(label_set)
     assert type(handle) is handle_kind
+    # The metric's own settings, but disabled: it drops everything.
+    settings = (handle.value_type, handle.enabled, handle.monotonic, handle.absolute)
+    assert settings == (int, False, True, False)
     getattr(handle, method)(1)
     assert untouched(handle.aggregator)
     assert collected(meter) == {}
