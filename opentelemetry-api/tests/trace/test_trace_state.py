@@ -101,6 +101,16 @@ def test_from_header_round_trips_to_header():
     header = "a=1,b@c=x y,d=!\"#"
     assert TraceState.from_header([header]).to_header() == header
 
+def test_from_header_on_a_subclass_builds_that_subclass():
+    class VendorTraceState(TraceState):
+        __slots__ = ()
+
+    for header in ("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", " rojo=00f067aa0ba902b7 ,"):
+        state = VendorTraceState.from_header([header])
+        assert type(state) is VendorTraceState
+        assert state["rojo"] == "00f067aa0ba902b7"
+
+
 
 @pytest.mark.parametrize(
     "values",
