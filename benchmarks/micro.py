@@ -10,6 +10,7 @@ line that carries it says why it is there.
 import argparse
 import collections
 import os
+import re
 import sys
 import threading
 import timeit
@@ -31,7 +32,7 @@ from opentelemetry.sdk.trace.export import (  # noqa: E402
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
     InMemorySpanExporter,
 )
-from opentelemetry.trace import sampling  # noqa: E402
+from opentelemetry.trace import sampling, span_context, trace_state  # noqa: E402
 
 
 class _Trick:
@@ -59,6 +60,54 @@ def _processor_setup():
     # Keep the in-memory exporter from growing during the run.
     exporter.export = lambda spans: SpanExportResult.SUCCESS
     return {"chain": chain, "processor": processor, "span": span}
+
+
+def _inject_setup():
+    state = trace_api.TraceState.from_header([_TRACESTATE])
+    state.to_header()
+    context = trace_api.SpanContext(
+        0x4BF92F3577B34DA6A3CE929D0E0E4736, 0x53995C3F42CD8AD8, trace_api.TraceOptions(1), state
+    )
+    return {
+        "context": context,
+        "trace_id": context.trace_id,
+        "span_id": context.span_id,
+        "trace_state": state,
+        "INVALID": 0,
+    }
+
+
+# A realistic incoming tracestate (benchmark g-tracestate): two vendors' members.
+_TRACESTATE = "dd=s:1;o:rum;p:00f067aa0ba902b7;t.dm:-4,congo=t61rcWkgMzE"
+
+
+def _tracestate_setup():
+    key = trace_state._KEY.replace("}+", "}")
+    value = trace_state._VALUE.replace("}+", "}")
+    member = key + "=" + value
+    backtracking = re.compile(
+        "({k})=({v})(?:,({k})=({v})(,{m}(?:,{m}){{0,29}})?)?\\Z".format(k=key, v=value, m=member)
+    )
+    header = _TRACESTATE
+    return {
+        "header": header,
+        "pattern": trace_state._CANONICAL_HEADER_PATTERN,
+        "backtracking": backtracking,
+        "match": trace_state._CANONICAL_HEADER_PATTERN.match(header),
+        "new": dict.__new__,
+        "init": dict.__init__,
+        "update": dict.update,
+        "TraceState": trace_api.TraceState,
+    }
+
+
+def _remote_context_setup():
+    return {
+        "remote": span_context._remote_span_context,
+        "SpanContext": trace_api.SpanContext,
+        "options": trace_api.TraceOptions(1),
+        "state": trace_api.TraceState([("rojo", "1")]),
+    }
 
 
 def _metric_setup():
@@ -155,6 +204,49 @@ TRICKS = [
         "i.to_bytes(8, 'big').hex()",
         "format(i, '016x')",
         lambda: {"i": 0xEEE19B7EC3C1B174},
+    ),
+    _Trick(
+        "inject: SpanContext.is_valid() inline",
+        "api/context/propagation/tracecontexthttptextformat.py inject",
+        "context.trace_id == INVALID or context.span_id == INVALID",
+        "not context.is_valid()",
+        _inject_setup,
+    ),
+    _Trick(
+        "inject: traceparent as an f-string of to_bytes().hex()",
+        "api/context/propagation/tracecontexthttptextformat.py inject",
+        "f\"00-{trace_id.to_bytes(16, 'big').hex()}-{span_id.to_bytes(8, 'big').hex()}-{'01'}\"",
+        "('00-%032x-%016x-00', '00-%032x-%016x-01')[1] % (trace_id, span_id)",
+        _inject_setup,
+    ),
+    _Trick(
+        "inject: the cached tracestate header read, not called",
+        "api/context/propagation/tracecontexthttptextformat.py inject",
+        "trace_state._header",
+        "trace_state.to_header()",
+        _inject_setup,
+    ),
+    _Trick(
+        "tracestate: possessive repeats in the header pattern",
+        "api/trace/trace_state.py _KEY, _VALUE, _CANONICAL_HEADER_PATTERN",
+        "pattern.match(header)",
+        "backtracking.match(header)",
+        _tracestate_setup,
+    ),
+    _Trick(
+        "tracestate: two members from the match, not a split",
+        "api/trace/trace_state.py _from_canonical_header",
+        "k, v, k2, v2, more = match.groups()\nts = new(TraceState)\nupdate(ts, {k: v, k2: v2})",
+        "kv = header.replace('=', ',').split(',')\npairs = iter(kv)\n"
+        "ts = new(TraceState)\ninit(ts, zip(pairs, pairs))",
+        _tracestate_setup,
+    ),
+    _Trick(
+        "extract: a remote SpanContext's slots filled directly",
+        "api/trace/span_context.py _remote_span_context",
+        "remote(1, 2, options, state)",
+        "SpanContext(1, 2, options, state, True)",
+        _remote_context_setup,
     ),
     _Trick(
         "counter handle: the usual value checked inline",

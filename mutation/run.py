@@ -39,6 +39,7 @@ _OTLP_TESTS = [
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_batch_export.py",
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_span_mapping.py",
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_responses.py",
+    f"{_SDK_TESTS}/trace/export/otlp/test_protobuf_encoding.py",
 ]
 
 # module name -> (its file inside the merged ``src/opentelemetry`` tree, the tests that exercise it)
@@ -74,11 +75,16 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         [f"{_SDK_TESTS}/context/propagation/test_b3_format.py"],
     ),
     "otlp.span_mapping": ("sdk/trace/export/otlp/_span_mapping.py", _OTLP_TESTS),
-    "otlp.json_encoding": ("sdk/trace/export/otlp/_json_encoding.py", _OTLP_TESTS),
+    "otlp.json_encoding": (
+        "sdk/trace/export/otlp/_json_encoding.py",
+        [*_OTLP_TESTS, f"{_SDK_TESTS}/trace/export/otlp/test_json_encoding.py"],
+    ),
     "otlp.protobuf_encoding": ("sdk/trace/export/otlp/_protobuf_encoding.py", _OTLP_TESTS),
     "metrics.metric": ("sdk/metrics/metric.py", [_METRICS_TESTS]),
     "metrics.handles": ("sdk/metrics/handles.py", [_METRICS_TESTS]),
     "metrics.meter": ("sdk/metrics/meter.py", [_METRICS_TESTS]),
+    "metrics.label_set": ("sdk/metrics/label_set.py", [_METRICS_TESTS]),
+    "metrics.environment_setup": ("sdk/metrics/environment_setup.py", [_METRICS_TESTS]),
     "metrics.aggregate": ("sdk/metrics/export/aggregate.py", [_METRICS_TESTS]),
     "metrics.batcher": ("sdk/metrics/export/batcher.py", [_METRICS_TESTS]),
     "metrics.controller": ("sdk/metrics/export/controller.py", [_METRICS_TESTS]),
@@ -92,9 +98,12 @@ _LOG_LINE_PATTERNS = [
     r"^\s*\"[^\"]*%[-.\d]*[rsdx][^\"]*\",",
 ]
 _RESULT_LINE = re.compile(r"^\s*(\S+__mutmut_\d+): (\w[\w ]*)$")
-_DETECTED = ("killed", "timeout")
+_DETECTED = ("killed", "timeout", "killed in a fresh process")
 # Mutants no test could kill, each with the reason (docs/testing.rst explains the kinds).
 EQUIVALENT_FILE = Path(__file__).resolve().parent / "equivalent.txt"
+# Mutants mutmut cannot switch on, each with the tests that kill it in a fresh process.
+FRESH_PROCESS_FILE = Path(__file__).resolve().parent / "fresh_process.txt"
+_FRESH_PROCESS_TIMEOUT = 600.0
 
 
 def load_equivalent() -> dict[str, str]:
@@ -105,6 +114,64 @@ def load_equivalent() -> dict[str, str]:
         if name.strip():
             equivalent[name.strip()] = reason.strip()
     return equivalent
+
+
+def load_fresh_process() -> dict[str, list[str]]:
+    """Mutant name -> the test paths to run it with, from ``fresh_process.txt``.
+
+    mutmut switches a mutant on in a process forked from one that has already
+    imported everything, and maps each mutant to the tests that reached its
+    function there. Code that runs only while a module is imported, or only in
+    the child of a fork a test makes, is therefore never switched on or never
+    mapped to a test: mutmut reports it as surviving (or as having no tests).
+    Such a mutant is listed here (``name  test_path ...  # what the tests see``)
+    and run again in a fresh pytest process with the mutant set in the
+    environment from the start, where it is on in imports and in children.
+    """
+    fresh = {}
+    for line in FRESH_PROCESS_FILE.read_text().splitlines():
+        fields = line.partition("#")[0].split()
+        if fields:
+            fresh[fields[0]] = fields[1:]
+    return fresh
+
+
+def _pytest_fresh(stage: Path, mutant: str, tests: list[str]) -> int:
+    """Run ``tests`` on the mutated tree in a new process with ``mutant`` on; the exit code."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH="src", MUTANT_UNDER_TEST=mutant)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-x", *tests],
+            cwd=stage / "mutants",
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=_FRESH_PROCESS_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return -1
+    return done.returncode
+
+
+def _kill_in_fresh_processes(stage: Path, statuses: dict[str, str]) -> None:
+    """Re-run the listed mutants mutmut could not switch on; mark those the tests fail on.
+
+    The tests must pass with no mutant first (else a failure would prove
+    nothing); a mutant then counts as killed only if they fail (pytest's exit
+    code 1), not if they cannot run.
+    """
+    passing: dict[tuple[str, ...], bool] = {}
+    for name, tests in load_fresh_process().items():
+        if name not in statuses or statuses[name] in _DETECTED:
+            continue
+        key = tuple(tests)
+        if key not in passing:
+            passing[key] = _pytest_fresh(stage, "", tests) == 0
+            if not passing[key]:
+                print(f"  fresh process: {' '.join(tests)} fail unmutated; not used", flush=True)
+        if passing[key] and _pytest_fresh(stage, name, tests) == 1:
+            statuses[name] = "killed in a fresh process"
 
 
 def _stage(module: str, path: str, tests: list[str]) -> Path:
@@ -181,6 +248,7 @@ def run_module(
     if not statuses:
         print(f"{module}: mutmut reported no mutants", flush=True)
         return 0, 0, []
+    _kill_in_fresh_processes(stage, statuses)
     equivalent = load_equivalent()
     # A mutant that makes the tests hang (mutmut's timeout) was noticed too.
     not_killed = sorted(name for name, status in statuses.items() if status not in _DETECTED)
@@ -188,9 +256,11 @@ def run_module(
     counted = len(statuses) - (len(not_killed) - len(survivors))
     killed = counted - len(survivors)
     elapsed = time.monotonic() - started
+    fresh = sum(status == "killed in a fresh process" for status in statuses.values())
     print(
         f"{module}: {killed}/{counted} killed, score {100.0 * killed / counted:.1f} % "
-        f"({len(statuses)} mutants, {len(statuses) - counted} equivalent; {elapsed:.0f} s)",
+        f"({len(statuses)} mutants, {len(statuses) - counted} equivalent, "
+        f"{fresh} killed in a fresh process; {elapsed:.0f} s)",
         flush=True,
     )
     for name in survivors:

@@ -7,6 +7,7 @@ report, never what a test checks (a loaded machine makes any bound flaky).
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -188,8 +189,14 @@ def test_micro_benchmarks_time_every_trick_both_ways():
     assert result.stderr == ""
     rows = result.stdout.splitlines()[1:]
     assert len(rows) >= 10
+    # Each row names the file that carries the trick, in the SDK or the API.
+    package_roots = {
+        "sdk": "opentelemetry-sdk/src/opentelemetry/sdk",
+        "api": "opentelemetry-api/src/opentelemetry",
+    }
     for row in rows:
-        timed, where = row.split("  sdk/")
+        timed, package, where = re.split(r"  (sdk|api)/", row)
         trick_ns, plain_ns = timed.split()[-2:]
-        assert float(trick_ns) > 0 and float(plain_ns) > 0, row
-        assert (ROOT / "opentelemetry-sdk/src/opentelemetry/sdk" / where.split()[0]).is_file()
+        # Figures only: their size is the benchmark's business, not a test's.
+        assert float(trick_ns) >= 0 and float(plain_ns) >= 0, row
+        assert (ROOT / package_roots[package] / where.split()[0]).is_file(), row

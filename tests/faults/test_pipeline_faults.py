@@ -413,6 +413,7 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
         from opentelemetry.sdk.util import BoundedDict, BoundedList
         from opentelemetry.sdk.metrics.export.aggregate import CounterAggregator
         from opentelemetry.sdk.metrics.export.batcher import UngroupedBatcher
+        from opentelemetry.sdk.trace.export.otlp import OTLPSpanExporter
 
         exporter = InMemorySpanExporter()
         simple = SimpleExportSpanProcessor(exporter)
@@ -436,6 +437,7 @@ def test_every_sdk_lock_is_usable_in_a_child_forked_while_another_thread_holds_i
             "v0.3 bounded dict": (BoundedDict(4), "_lock"),
             "metric aggregator": (CounterAggregator(), "_lock"),
             "metric batcher": (UngroupedBatcher(True), "_lock"),
+            "OTLP span exporter": (OTLPSpanExporter("http://127.0.0.1:9"), "_count_lock"),
         }
         held = threading.Event()
         release = threading.Event()

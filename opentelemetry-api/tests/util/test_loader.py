@@ -179,3 +179,34 @@ def test_a_source_given_where_its_factory_belongs_is_refused_at_once(caplog):
     assert "\n" not in caplog.records[0].getMessage()
     # The earlier preference stands.
     assert trace.tracer_source().api_type == "alternative"
+
+
+def test_a_tracer_taken_while_the_source_loads_is_a_no_op_until_then_and_real_after():
+    class RecordingTracer(trace.Tracer):
+        def __init__(self):
+            self.started = []
+
+        def start_span(self, name, *args, **kwargs):
+            self.started.append(name)
+            return trace.INVALID_SPAN
+
+    real = RecordingTracer()
+
+    class Source(trace.TracerSource):
+        def get_tracer(self, instrumenting_module_name, instrumenting_library_version=""):
+            return real
+
+    taken = []
+
+    def factory(api_type):
+        tracer = trace.tracer_source().get_tracer("early")  # re-entered while loading
+        assert tracer.start_span("while-loading") is trace.INVALID_SPAN
+        taken.append(tracer)
+        return Source()
+
+    trace.set_preferred_tracer_source_implementation(factory)
+    trace.tracer_source()
+    taken[0].start_span("after")
+    taken[0].start_span("again")
+
+    assert real.started == ["after", "again"]

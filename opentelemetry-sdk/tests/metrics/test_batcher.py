@@ -1,10 +1,17 @@
 """Batchers: cumulative and delta values, exact across collections and exports."""
 
+import json
+import os
+import select
+import signal
+import threading
+
 import pytest
 
 from opentelemetry.sdk import metrics
 from opentelemetry.sdk.metrics.export import MetricRecord
 from opentelemetry.sdk.metrics.export.aggregate import Aggregator, CounterAggregator
+from opentelemetry.util import time_ns
 
 
 def make(stateful):
@@ -149,3 +156,105 @@ def test_batcher_is_abstract_and_subclass_can_choose_aggregators():
     meter = metrics.Meter(MyBatcher(True))
     meter.create_metric("c", "d", "1", int, metrics.Counter).add(5, metrics.EMPTY_LABEL_SET)
     assert export(meter) == [10]
+
+
+class _Gate:
+    """Makes a checkpoint wait, in this process only: a collection then holds the batcher."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+
+class _GatedCounterAggregator(CounterAggregator):
+    gate = None
+
+    def take_checkpoint(self):
+        gate = self.gate
+        if gate is not None and os.getpid() == gate.pid:
+            gate.entered.set()
+            gate.release.wait(30)
+        super().take_checkpoint()
+
+
+class _GatedBatcher(metrics.UngroupedBatcher):
+    def aggregator_for(self, metric_type):
+        return _GatedCounterAggregator()
+
+
+def _read_all(fd, timeout):
+    """What the child writes to ``fd`` until it closes it, waiting at most ``timeout`` s."""
+    chunks = []
+    while True:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            raise AssertionError("the forked child did not answer in time")
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _export_in_child(meter, handle):
+    handle.add(1)
+    meter.collect()
+    records = meter.batcher.checkpoint_set()
+    meter.batcher.finished_collection()
+    return [(r.aggregator.checkpoint, r.start_time_unix_nano) for r in records]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_collects_while_a_parent_collection_held_the_batcher_and_sees_none_of_it():
+    meter = metrics.Meter(_GatedBatcher(True))
+    handle = meter.create_metric("c", "d", "1", int, metrics.Counter).get_handle(
+        metrics.EMPTY_LABEL_SET
+    )
+    handle.add(5)
+    assert export(meter) == [5]  # the parent's cumulative value, kept by its batcher
+    handle.add(7)
+    gate = _GatedCounterAggregator.gate = _Gate()
+    collecting = threading.Thread(target=meter.collect)
+    collecting.start()
+    try:
+        assert gate.entered.wait(10)  # the parent's collection now holds the batcher's lock
+        forked_at = time_ns()
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: collect in a thread, so a dead lock is seen, not waited on
+            try:
+                os.close(read_fd)
+                report = {}
+
+                def child_export():
+                    try:
+                        report["records"] = _export_in_child(meter, handle)
+                    except Exception as error:  # reported to the parent, which fails the test
+                        report["error"] = repr(error)
+
+                child = threading.Thread(target=child_export, daemon=True)
+                child.start()
+                child.join(10)
+                report["finished"] = not child.is_alive()
+                os.write(write_fd, json.dumps(report).encode())
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        try:
+            report = json.loads(_read_all(read_fd, 30) or b"{}")
+        except AssertionError:
+            os.kill(pid, signal.SIGKILL)  # so the wait below is bounded too
+            raise
+        finally:
+            os.close(read_fd)
+            os.waitpid(pid, 0)
+    finally:
+        gate.release.set()
+        collecting.join(10)
+        _GatedCounterAggregator.gate = None
+    assert report.get("error") is None and report["finished"]
+    ((value, start),) = report["records"]
+    assert value == 1  # neither the parent's 5 exported nor its 7 being collected
+    assert isinstance(start, int) and start >= forked_at  # cumulative from the fork
+    assert export(meter) == [12]  # the parent's own values are still the parent's

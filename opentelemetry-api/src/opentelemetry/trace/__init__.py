@@ -37,7 +37,7 @@ from .tracer import DefaultTracer, DefaultTracerSource, Tracer, TracerSource
 # typing is imported for the type checker only: it is slow to import.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Optional, Type
+    from typing import Callable, Optional, Type
 
     from .tracer import ParentSpan
 
@@ -104,57 +104,18 @@ def _load_source() -> TracerSource:
     return source
 
 
-class _TracerWhileLoading(Tracer):
-    """A tracer handed out while the implementation is still loading.
-
-    The implementation's own module or factory may ask for a tracer (an
-    instrumented module does at import time) before the source exists.
-    This tracer is a no-op until then, and the implementation's tracer
-    after.
-    """
-
-    def __init__(self, name: str, version: str) -> None:
-        self._name = name
-        self._version = version
-        self._tracer: Optional[Tracer] = None
-
-    def _delegate(self) -> Tracer:
-        tracer = self._tracer
-        if tracer is None:
-            source = _TRACER_SOURCE
-            if source is None:
-                return _NO_OP_TRACER
-            tracer = self._tracer = source.get_tracer(self._name, self._version)
-        return tracer
-
-    # *args passes v0.3's extra keywords (set_status_on_exception) through.
-    def get_current_span(self, *args: Any, **kwargs: Any) -> Any:
-        return self._delegate().get_current_span(*args, **kwargs)
-
-    def start_span(self, *args: Any, **kwargs: Any) -> Any:
-        return self._delegate().start_span(*args, **kwargs)
-
-    def start_as_current_span(self, *args: Any, **kwargs: Any) -> Any:
-        return self._delegate().start_as_current_span(*args, **kwargs)
-
-    def use_span(self, *args: Any, **kwargs: Any) -> Any:
-        return self._delegate().use_span(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        # What the implementation's tracer has beyond the API.
-        return getattr(self._delegate(), name)
-
-
 class _TracerSourceWhileLoading(TracerSource):
     """What :func:`tracer_source` returns to the thread that is loading it."""
 
     def get_tracer(
         self, instrumenting_module_name: str, instrumenting_library_version: str = ""
     ) -> Tracer:
-        return _TracerWhileLoading(instrumenting_module_name, instrumenting_library_version)
+        # The implementation's own module or factory may ask for a tracer (an
+        # instrumented module does at import time) before the source exists:
+        # a no-op until then, the implementation's tracer after.
+        return LazyTracer(_loaded_source, instrumenting_module_name, instrumenting_library_version)
 
 
-_NO_OP_TRACER = DefaultTracer()
 _SOURCE_WHILE_LOADING = _TracerSourceWhileLoading()
 
 

@@ -3,7 +3,9 @@
 Libraries take their tracer at import time, usually before the application
 has chosen the SDK. Such a tracer asks for the process's tracer source only
 when it is first used, so it records once the application has made its
-choice, whatever the import order.
+choice, whatever the import order. The same tracer serves code that asks for
+one while the source is being loaded (the implementation's own module): it
+is a no-op until the source is there.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ __all__ = ["LazyTracer"]
 
 logger = logging.getLogger(__name__)
 
+_NO_OP_TRACER = DefaultTracer()
+
 #: The methods a resolved lazy tracer forwards straight to the real tracer.
 _FORWARDED = ("get_current_span", "start_span", "start_as_current_span", "use_span")
 
@@ -44,7 +48,7 @@ class LazyTracer(Tracer):
 
     def __init__(
         self,
-        resolve_source: Callable[[], TracerSource],
+        resolve_source: Callable[[], Optional[TracerSource]],
         instrumenting_module_name: str,
         instrumenting_library_version: str,
     ) -> None:
@@ -53,8 +57,15 @@ class LazyTracer(Tracer):
         self._version = instrumenting_library_version
 
     def _resolve(self) -> Tracer:
-        """Fetch the real tracer and forward to it from now on."""
-        tracer = self._resolve_source().get_tracer(self._name, self._version)
+        """Fetch the real tracer and forward to it from now on.
+
+        While ``resolve_source()`` gives ``None`` (the source is still
+        loading), the no-op tracer serves the call and nothing is kept.
+        """
+        source = self._resolve_source()
+        if source is None:
+            return _NO_OP_TRACER
+        tracer = source.get_tracer(self._name, self._version)
         if type(tracer) is DefaultTracer:
             # The no-op is stateless, so this instance can become one: this
             # class's __getattr__ would keep CPython from specialising the

@@ -116,5 +116,26 @@ class SpanContext:
         )
 
 
+_new_object = object.__new__
+
+
+def _remote_span_context(
+    trace_id: int, span_id: int, trace_options: TraceOptions, trace_state: TraceState
+) -> SpanContext:
+    """``SpanContext(trace_id, span_id, trace_options, trace_state, is_remote=True)``, faster.
+
+    For the propagators' hot path, whose parts are already checked: filling
+    the slots directly skips the class call and ``__init__``, which together
+    cost more than the five stores.
+    """
+    context: SpanContext = _new_object(SpanContext)
+    context.trace_id = trace_id
+    context.span_id = span_id
+    context.trace_options = trace_options
+    context.trace_state = trace_state
+    context.is_remote = True
+    return context
+
+
 #: The context of no span: a receiver that gets it starts a new trace.
 INVALID_SPAN_CONTEXT = SpanContext(INVALID_TRACE_ID, INVALID_SPAN_ID)

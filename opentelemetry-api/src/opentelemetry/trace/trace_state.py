@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Mapping
 
 # typing is imported for the type checker only: it is slow to import.
@@ -26,13 +27,20 @@ __all__ = ["DEFAULT_TRACE_STATE", "TraceState"]
 
 logger = logging.getLogger(__name__)
 
+# On Python 3.11 and later, "+" after a repeat makes it possessive: it never
+# gives characters back. Each repeat below is followed by a character it
+# cannot match ("=", ",", the end), so giving back could never help: the
+# language is the same, and the matcher skips the backtracking bookkeeping.
+_POSSESSIVE = "+" if sys.version_info >= (3, 11) else ""
 # key = ( lcalpha / DIGIT ) 0*255( keychar )
 # keychar = lcalpha / DIGIT / "_" / "-"/ "*" / "/" / "@"
 # (Trace Context Level 2, which the W3C test suite checks: "@" anywhere
 # after the first character, 256 characters at most.)
-_KEY = r"[a-z0-9][a-z0-9_\-*/@]{0,255}"
+_KEY = r"[a-z0-9][a-z0-9_\-*/@]{0,255}" + _POSSESSIVE
 # value = 0*255(chr) nblk-chr ; nblk-chr = %x21-2B / %x2D-3C / %x3E-7E ; chr = %x20 / nblk-chr
-_VALUE = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]"
+# That is 1 to 256 chr, the last not a space: written so (a look back at
+# the last character), the repeat can be possessive.
+_VALUE = r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{1,256}" + _POSSESSIVE + "(?<! )"
 _KEY_PATTERN = re.compile(_KEY + r"\Z")
 _VALUE_PATTERN = re.compile(_VALUE + r"\Z")
 # One list-member, already stripped of the optional whitespace around it.
@@ -41,12 +49,16 @@ _MEMBER_PATTERN = re.compile("(" + _KEY + ")=(" + _VALUE + r")\Z")
 #: The W3C limit on list members.
 MAX_ENTRIES = 32
 # The common header, as this module writes it: 1 to 32 members, no empty
-# members and no whitespace around them. One match validates all of it, in
-# time linear in its length: a key cannot hold "=" nor a value ",", so each
-# member can end in only one place and backtracking stays inside it.
+# members and no whitespace around them. One match validates all of it: a
+# key cannot hold "=" nor a value ",", so each member can end in only one
+# place and nothing backtracks past it. It also captures the keys and
+# values of the first two members (what most headers hold) and the rest of
+# the header, if any, from its comma.
 _CANONICAL_MEMBER = _KEY + "=" + _VALUE
 _CANONICAL_HEADER_PATTERN = re.compile(
-    _CANONICAL_MEMBER + "(?:," + _CANONICAL_MEMBER + "){0,%d}\\Z" % (MAX_ENTRIES - 1)
+    "({key})=({value})(?:,({key})=({value})(,{member}(?:,{member}){{0,{more}}}{p})?{p})?{p}\\Z".format(
+        key=_KEY, value=_VALUE, member=_CANONICAL_MEMBER, more=MAX_ENTRIES - 3, p=_POSSESSIVE
+    )
 )
 # The longest valid list-member: a 256-character key, "=", a 256-character
 # value. Longer members are rejected before the member pattern runs.
@@ -308,14 +320,15 @@ class TraceState(dict[str, str]):
 _new_dict = dict.__new__
 _dict_init = dict.__init__
 _set_item = dict.__setitem__
+_update = dict.update
 
 
 def _from_canonical_header(header: str) -> Optional[TraceState]:
     """The trace state of the usual header, as :meth:`TraceState.to_header` writes it; else ``None``.
 
     One match validates the whole header (1 to 32 members, no whitespace or
-    empty members), in time linear in its length; a header longer than 32
-    maximal members is refused before any pattern reads it. The entries are
+    empty members); a header longer than 32 maximal members is refused
+    before any pattern reads it. The entries are
     parsed at once, not on first read: a trace state is a dict, and C code
     that reads a dict's storage directly (:func:`json.dumps`) must see them.
     ``None`` sends anything else (and a repeated key) to the general rules
@@ -324,21 +337,30 @@ def _from_canonical_header(header: str) -> Optional[TraceState]:
     not a method, so the usual request pays for one call and no generic
     checks.
     """
-    length = len(header)
-    if length > _MAX_CANONICAL_LENGTH:
+    if len(header) > _MAX_CANONICAL_LENGTH:
         return None
-    if _CANONICAL_HEADER_PATTERN.match(header) is None:
+    match = _CANONICAL_HEADER_PATTERN.match(header)
+    if match is None:
         return None
-    # Neither keys nor values may hold "=" or ",", so in a valid header the
-    # two alternate in one split: cheaper than splitting each member.
-    keys_and_values = header.replace("=", ",").split(",")
-    pairs = iter(keys_and_values)
+    key, value, second_key, second_value, more = match.groups()
     # Built directly: __init__ would validate every entry again, and the
     # header is already the one to_header would write.
     trace_state = _new_dict(TraceState)
-    _dict_init(trace_state, zip(pairs, pairs))
-    if 2 * len(trace_state) != len(keys_and_values):  # a key repeats: the general rules keep the first
-        return None
+    if second_key is None:
+        _set_item(trace_state, key, value)
+    elif more is None:
+        # Two members, taken from the match: cheaper than splitting the header.
+        if second_key == key:  # a key repeats: the general rules keep the first
+            return None
+        _update(trace_state, {key: value, second_key: second_value})
+    else:
+        # Neither keys nor values may hold "=" or ",", so in a valid header
+        # the two alternate in one split: cheaper than splitting each member.
+        keys_and_values = header.replace("=", ",").split(",")
+        pairs = iter(keys_and_values)
+        _update(trace_state, zip(pairs, pairs))
+        if 2 * len(trace_state) != len(keys_and_values):  # a key repeats, as above
+            return None
     trace_state._header = header
     return trace_state
 

@@ -16,7 +16,7 @@ from opentelemetry.context.propagation.tracecontexthttptextformat import (
     _parse_traceparent,
 )
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, SpanContext, TraceState
-from opentelemetry.trace.trace_state import _MAX_HEADER_LENGTH
+from opentelemetry.trace.trace_state import _MAX_HEADER_LENGTH, is_valid_key, is_valid_value
 
 FORMAT = TraceContextHTTPTextFormat()
 HEX = "0123456789abcdef"
@@ -188,3 +188,49 @@ def test_hostile_shapes_for_the_whole_header_match_finish_and_agree():
         assert len(header) <= _MAX_HEADER_LENGTH
         fast = TraceState.from_header([header])
         assert _items_and_header(fast) == _items_and_header(TraceState._from_any_header(header))
+
+
+# The key and value patterns are written for speed (possessive repeats, and a
+# value's last character checked by looking back); these read the ABNF of
+# Trace Context Level 2 ("key", "value") one character at a time.
+LCALPHA_DIGIT = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _key_by_the_grammar(text):
+    """key = ( lcalpha / DIGIT ) 0*255( keychar ); keychar = lcalpha / DIGIT / "_" / "-"/ "*" / "/" / "@"."""
+    return (
+        1 <= len(text) <= 256
+        and text[0] in LCALPHA_DIGIT
+        and all(c in LCALPHA_DIGIT + "_-*/@" for c in text[1:])
+    )
+
+
+def _is_nblk_chr(c):
+    return "\x21" <= c <= "\x7e" and c not in ",="
+
+
+def _value_by_the_grammar(text):
+    """value = 0*255(chr) nblk-chr; chr = %x20 / nblk-chr."""
+    return (
+        1 <= len(text) <= 256
+        and all(c == " " or _is_nblk_chr(c) for c in text)
+        and _is_nblk_chr(text[-1])
+    )
+
+
+GRAMMAR_TRICKY = "az09_-*/@ A=,\t~!\x7f\x1f\u00e9"
+near_the_grammar = st.one_of(
+    st.text(GRAMMAR_TRICKY, max_size=12),
+    st.integers(254, 258).map(lambda length: "k" * length),  # around the limit of 256
+    mutated(st.text(LCALPHA_DIGIT, min_size=254, max_size=258), GRAMMAR_TRICKY),
+    st.builds(
+        lambda text, spaces: text + " " * spaces, st.text(GRAMMAR_TRICKY, max_size=8), st.integers(0, 3)
+    ),
+    st.integers(0, 3).map(lambda count: " " * count),
+)
+
+
+@given(near_the_grammar)
+def test_key_and_value_patterns_accept_exactly_the_grammar(text):
+    assert is_valid_key(text) == _key_by_the_grammar(text)
+    assert is_valid_value(text) == _value_by_the_grammar(text)

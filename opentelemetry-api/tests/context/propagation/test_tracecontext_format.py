@@ -2,6 +2,8 @@
 
 import logging
 
+import pytest
+
 from opentelemetry.context.propagation.tracecontexthttptextformat import (
     TraceContextHTTPTextFormat,
 )
@@ -127,3 +129,37 @@ def test_inject_with_no_current_span_writes_nothing_and_logs_nothing(caplog):
         FORMAT.inject(None, dict.__setitem__, carrier)
 
     assert carrier == {} and caplog.records == []
+
+
+@pytest.mark.parametrize("trace_id, span_id", [(2**128, 2), (1, 2**64), (-1, 2), (1, -2)])
+def test_inject_of_an_id_out_of_range_writes_nothing_and_logs(caplog, trace_id, span_id):
+    carrier = {}
+    with caplog.at_level(logging.WARNING):
+        FORMAT.inject(DefaultSpan(SpanContext(trace_id, span_id)), set_in_dict, carrier)
+    assert carrier == {}
+    assert "Injecting the trace context failed" in caplog.text
+
+
+def test_inject_writes_the_largest_ids_in_full():
+    carrier = {}
+    FORMAT.inject(DefaultSpan(SpanContext(2**128 - 1, 2**64 - 1)), set_in_dict, carrier)
+    assert carrier == {"traceparent": "00-" + "f" * 32 + "-" + "f" * 16 + "-00"}
+
+
+def test_inject_sends_the_trace_state_as_changed_in_place_since_the_last_inject():
+    state = TraceState([("rojo", "1")])
+    span = DefaultSpan(SpanContext(1, 2, None, state))
+    first, second = {}, {}
+    FORMAT.inject(span, set_in_dict, first)
+    state["congo"] = "2"
+    FORMAT.inject(span, set_in_dict, second)
+    assert first["tracestate"] == "rojo=1"
+    assert second["tracestate"] == "rojo=1,congo=2"
+
+
+def test_inject_passes_an_extracted_tracestate_on_as_it_came():
+    header = "dd=s:1;o:rum;p:00f067aa0ba902b7;t.dm:-4,congo=t61rcWkgMzE"
+    parent = FORMAT.extract(get_from_dict, {"traceparent": TRACEPARENT, "tracestate": header})
+    carrier = {}
+    FORMAT.inject(DefaultSpan(parent), set_in_dict, carrier)
+    assert carrier == {"traceparent": TRACEPARENT, "tracestate": header}

@@ -411,7 +411,9 @@ def test_processor_shut_down_before_a_fork_stays_shut_down_in_the_child():
             logging.disable(logging.WARNING)
             processor.on_end(_ended_span())
             dropped = processor.spans_dropped_after_shutdown
-            alive = [t for t in threading.enumerate() if t.name == "BatchExportSpanProcessor"]
+            # This processor's worker only: other tests' processors still
+            # running start workers of their own in the child.
+            alive = processor.worker_thread.is_alive()
             code = 0 if dropped == 1 and not alive and not exporter.exported else 2
         finally:
             os._exit(code)

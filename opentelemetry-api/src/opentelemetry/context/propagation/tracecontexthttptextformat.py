@@ -13,13 +13,17 @@ import re
 from typing import Any, Optional, Tuple, TypeVar
 
 from opentelemetry.trace import (
+    DEFAULT_TRACE_STATE,
     INVALID_SPAN_CONTEXT,
+    INVALID_SPAN_ID,
+    INVALID_TRACE_ID,
     Span,
     SpanContext,
     TraceOptions,
     TraceState,
 )
 
+from opentelemetry.trace.span_context import _remote_span_context
 from opentelemetry.trace.trace_state import _from_canonical_header
 from opentelemetry.util._error_handler import report_exception
 
@@ -63,9 +67,6 @@ _OPTIONS_BY_LAST_FLAGS_DIGIT = {
     digit: _SAMPLED if int(digit, 16) & TraceOptions.SAMPLED else _NOT_SAMPLED
     for digit in "0123456789abcdef"
 }
-# Indexed by the sampled bit (the other bits are sent as zero): formatting a
-# constant with % costs half of str.format on the per-request path.
-_TRACEPARENT_FORMATS = ("00-%032x-%016x-00", "00-%032x-%016x-01")
 
 
 def _parse_traceparent(value: str) -> Optional[Tuple[int, int, TraceOptions]]:
@@ -167,7 +168,7 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 trace_id, span_id, options = parsed
             state_values = get_from_carrier(carrier, _TRACESTATE)
             if not state_values:
-                return SpanContext(trace_id, span_id, options, None, True)
+                return _remote_span_context(trace_id, span_id, options, DEFAULT_TRACE_STATE)
             # The usual answer, one header as to_header writes it, skips
             # from_header's generic checks; its rules decide anything else.
             if type(state_values) is list and len(state_values) == 1:
@@ -175,11 +176,11 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
                 if type(state_header) is str:
                     trace_state = _from_canonical_header(state_header)
                     if trace_state is not None:
-                        return SpanContext(trace_id, span_id, options, trace_state, True)
+                        return _remote_span_context(trace_id, span_id, options, trace_state)
             elif isinstance(state_values, str):
                 state_values = [state_values]
-            return SpanContext(
-                trace_id, span_id, options, TraceState.from_header(state_values), True
+            return _remote_span_context(
+                trace_id, span_id, options, TraceState.from_header(state_values)
             )
         except Exception:  # a broken getter must not break the request it serves
             report_exception(
@@ -191,27 +192,38 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
     def inject(cls, span: Span, set_in_carrier: Setter[_T], carrier: _T) -> None:
         """Write ``traceparent`` (and ``tracestate``) for ``span``; a class method, as in v0.3.
 
-        Writes nothing for ``None`` (no current span) or a span with an invalid context.
+        Writes nothing for ``None`` (no current span) or a span with an invalid context;
+        nor, logged as a failure, for an id that does not fit the header (a trace id over
+        128 bits, a span id over 64, or a negative one).
         """
         if span is None:
             return
         try:
             context = span.get_context()
-            if not context.is_valid():
+            trace_id = context.trace_id
+            span_id = context.span_id
+            # SpanContext.is_valid() inline: the call costs more than its two tests.
+            if trace_id == INVALID_TRACE_ID or span_id == INVALID_SPAN_ID:
                 return
+            # Only the sampled flag is sent. An f-string of to_bytes().hex()
+            # costs less than "%032x" formatting (which pads through
+            # intermediate strings), and refuses an id out of range.
+            flags = "01" if context.trace_options & _SAMPLED else "00"
             set_in_carrier(
                 carrier,
                 _TRACEPARENT,
-                _TRACEPARENT_FORMATS[context.trace_options & _SAMPLED]
-                % (context.trace_id, context.span_id),
+                f"00-{trace_id.to_bytes(16, 'big').hex()}-{span_id.to_bytes(8, 'big').hex()}-{flags}",
             )
-            # Cached on the trace state, and empty for the empty state: one
-            # call, where testing the mapping first adds a __len__.
             trace_state = context.trace_state
             try:
-                state_header = trace_state.to_header()
+                # The header to_header() cached, read without the call; empty
+                # for the empty state, so no __len__ either.
+                state_header = trace_state._header
             except AttributeError:  # a plain dict, as v0.3 code may give: checked here
                 state_header = TraceState(trace_state).to_header()
+            else:
+                if state_header is None:
+                    state_header = trace_state.to_header()
             if state_header:
                 set_in_carrier(carrier, _TRACESTATE, state_header)
         except Exception:  # a broken span or setter must not break the request

@@ -13,27 +13,15 @@ earlier drafts) within 8192 bytes, and a sender writes no more.
 import logging
 import re
 import urllib.parse
-from typing import List, Optional, TypeVar
+from typing import List, Optional
 
-from opentelemetry.context.propagation import Getter, Setter
-from opentelemetry.distributedcontext import DistributedContext, Entry, EntryKey, EntryValue
-from opentelemetry.distributedcontext.propagation import HTTPTextFormat
-from opentelemetry.util._error_handler import report_exception
+from opentelemetry.distributedcontext import Entry, EntryKey, EntryValue
 
-from ._list_header import (
-    EMPTY_CONTEXT,
-    OWS,
-    PROPAGATED,
-    joined_header,
-    list_members,
-    propagated_entries,
-)
+from ._list_header import OWS, PROPAGATED, ListHeaderFormat, list_members
 
 __all__ = ["BaggageHTTPTextFormat"]
 
 logger = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
 
 #: The most list-members kept or sent.
 MAX_MEMBERS = 180
@@ -49,7 +37,7 @@ _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SAFE_VALUE_CHARACTERS = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 
 
-class BaggageHTTPTextFormat(HTTPTextFormat):
+class BaggageHTTPTextFormat(ListHeaderFormat):
     """Carries a distributed context in the W3C ``baggage`` header.
 
     Extraction keeps each well-formed list-member whose key is a valid
@@ -69,56 +57,34 @@ class BaggageHTTPTextFormat(HTTPTextFormat):
     """
 
     HEADER_NAME = "baggage"
+    _LABEL = "baggage"
+    _logger = logger
+    _max_members = MAX_MEMBERS
+    _max_member_length = MAX_HEADER_BYTES  # a member is limited by the header alone
+    _max_header_length = MAX_HEADER_BYTES
 
-    def extract(self, get_from_carrier: Getter[_T], carrier: _T) -> DistributedContext:
-        try:
-            values = get_from_carrier(carrier, self.HEADER_NAME)
-            if not values:
-                return EMPTY_CONTEXT
-            entries: List[Entry] = []
-            length = 0
-            for member in list_members(joined_header(values)):
-                length += len(member) + (1 if entries else 0)
-                if len(entries) == MAX_MEMBERS or length > MAX_HEADER_BYTES:
-                    logger.debug(
-                        "Dropped baggage members past %d members or %d bytes",
-                        MAX_MEMBERS,
-                        MAX_HEADER_BYTES,
-                    )
-                    break
-                entry = _parse_member(member)
-                if entry is not None:
-                    entries.append(entry)
-            return DistributedContext(entries) if entries else EMPTY_CONTEXT
-        except Exception:  # a broken getter must not break the request it serves
-            report_exception(logger, "Extracting the baggage failed", level=logging.WARNING)
-            return EMPTY_CONTEXT
+    def _entries(self, header: str) -> List[Entry]:
+        entries: List[Entry] = []
+        length = 0
+        for member in list_members(header):
+            length += len(member) + (1 if entries else 0)
+            if len(entries) == MAX_MEMBERS or length > MAX_HEADER_BYTES:
+                logger.debug(
+                    "Dropped baggage members past %d members or %d bytes",
+                    MAX_MEMBERS,
+                    MAX_HEADER_BYTES,
+                )
+                break
+            entry = _parse_member(member)
+            if entry is not None:
+                entries.append(entry)
+        return entries
 
-    def inject(
-        self, context: DistributedContext, set_in_carrier: Setter[_T], carrier: _T
-    ) -> None:
-        if context is None:  # no current context (get_current_context()): nothing to send
-            return
-        try:
-            members: List[str] = []
-            length = 0
-            for entry in propagated_entries(context):
-                if _TOKEN.match(entry.key) is None:
-                    logger.warning("Baggage entry %r not sent: its key is not a token", str(entry.key))
-                    continue
-                member = entry.key + "=" + urllib.parse.quote(entry.value, safe=_SAFE_VALUE_CHARACTERS)
-                added = len(member) + (1 if members else 0)
-                if len(members) == MAX_MEMBERS or length + added > MAX_HEADER_BYTES:
-                    logger.warning(
-                        "Baggage entry %r not sent: over the header's limits", str(entry.key)
-                    )
-                    continue
-                members.append(member)
-                length += added
-            if members:
-                set_in_carrier(carrier, self.HEADER_NAME, ",".join(members))
-        except Exception:  # a broken context or setter must not break the request
-            report_exception(logger, "Injecting the baggage failed", level=logging.WARNING)
+    def _member(self, entry: Entry) -> Optional[str]:
+        if _TOKEN.match(entry.key) is None:
+            logger.warning("Baggage entry %r not sent: its key is not a token", str(entry.key))
+            return None
+        return entry.key + "=" + urllib.parse.quote(entry.value, safe=_SAFE_VALUE_CHARACTERS)
 
 
 def _parse_member(member: str) -> Optional[Entry]:

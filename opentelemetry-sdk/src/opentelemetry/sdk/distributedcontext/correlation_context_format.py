@@ -9,34 +9,22 @@ characters per entry and 8192 in all.
 
 import logging
 import urllib.parse
-from typing import List, Optional, TypeVar
+from typing import List, Optional
 
-from opentelemetry.context.propagation import Getter, Setter
-from opentelemetry.distributedcontext import DistributedContext, Entry, EntryKey, EntryValue
-from opentelemetry.distributedcontext.propagation import HTTPTextFormat
-from opentelemetry.util._error_handler import report_exception
+from opentelemetry.distributedcontext import Entry, EntryKey, EntryValue
 
-from ._list_header import (
-    EMPTY_CONTEXT,
-    OWS,
-    PROPAGATED,
-    joined_header,
-    list_members,
-    propagated_entries,
-)
+from ._list_header import OWS, PROPAGATED, ListHeaderFormat, list_members
 
 __all__ = ["CorrelationContextHTTPTextFormat"]
 
 logger = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
 
 _MAX_ENTRIES = 180
 _MAX_ENTRY_LENGTH = 4096
 _MAX_HEADER_LENGTH = 8192
 
 
-class CorrelationContextHTTPTextFormat(HTTPTextFormat):
+class CorrelationContextHTTPTextFormat(ListHeaderFormat):
     """Carries a distributed context in the ``Correlation-Context`` header.
 
     Extraction keeps every well-formed entry whose decoded name and value
@@ -54,60 +42,28 @@ class CorrelationContextHTTPTextFormat(HTTPTextFormat):
     """
 
     HEADER_NAME = "correlation-context"
+    _LABEL = "Correlation-Context"
+    _logger = logger
+    _max_members = _MAX_ENTRIES
+    _max_member_length = _MAX_ENTRY_LENGTH
+    _max_header_length = _MAX_HEADER_LENGTH
 
-    def extract(self, get_from_carrier: Getter[_T], carrier: _T) -> DistributedContext:
-        try:
-            values = get_from_carrier(carrier, self.HEADER_NAME)
-            if not values:
-                return EMPTY_CONTEXT
-            header = joined_header(values)
-            if len(header) > _MAX_HEADER_LENGTH:
-                logger.debug("Ignored Correlation-Context: %d characters", len(header))
-                return EMPTY_CONTEXT
-            entries: List[Entry] = []
-            for pair in list_members(header):
-                if len(entries) == _MAX_ENTRIES:
-                    logger.debug("Dropped Correlation-Context entries past the %dth", _MAX_ENTRIES)
-                    break
-                entry = _parse_entry(pair)
-                if entry is not None:
-                    entries.append(entry)
-            return DistributedContext(entries) if entries else EMPTY_CONTEXT
-        except Exception:  # a broken getter must not break the request it serves
-            report_exception(
-                logger, "Extracting the Correlation-Context failed", level=logging.WARNING
-            )
-            return EMPTY_CONTEXT
+    def _entries(self, header: str) -> List[Entry]:
+        if len(header) > _MAX_HEADER_LENGTH:
+            logger.debug("Ignored Correlation-Context: %d characters", len(header))
+            return []
+        entries: List[Entry] = []
+        for pair in list_members(header):
+            if len(entries) == _MAX_ENTRIES:
+                logger.debug("Dropped Correlation-Context entries past the %dth", _MAX_ENTRIES)
+                break
+            entry = _parse_entry(pair)
+            if entry is not None:
+                entries.append(entry)
+        return entries
 
-    def inject(
-        self, context: DistributedContext, set_in_carrier: Setter[_T], carrier: _T
-    ) -> None:
-        if context is None:  # no current context (get_current_context()): nothing to send
-            return
-        try:
-            pairs: List[str] = []
-            length = 0
-            for entry in propagated_entries(context):
-                pair = _quote(entry.key) + "=" + _quote(entry.value)
-                added = len(pair) + (1 if pairs else 0)
-                if (
-                    len(pairs) == _MAX_ENTRIES
-                    or len(pair) > _MAX_ENTRY_LENGTH
-                    or length + added > _MAX_HEADER_LENGTH
-                ):
-                    logger.warning(
-                        "Correlation-Context entry %r not sent: over the header's limits",
-                        str(entry.key),
-                    )
-                    continue
-                pairs.append(pair)
-                length += added
-            if pairs:
-                set_in_carrier(carrier, self.HEADER_NAME, ",".join(pairs))
-        except Exception:  # a broken context or setter must not break the request
-            report_exception(
-                logger, "Injecting the Correlation-Context failed", level=logging.WARNING
-            )
+    def _member(self, entry: Entry) -> Optional[str]:
+        return _quote(entry.key) + "=" + _quote(entry.value)
 
 
 def _quote(text: str) -> str:

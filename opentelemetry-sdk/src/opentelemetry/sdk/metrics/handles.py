@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from typing import Any, Optional, Type, Union
 
 from opentelemetry import metrics as metrics_api
 
 from opentelemetry.util._error_handler import report_exception, report_failure
 from .export.aggregate import Aggregator
+from .label_set import EMPTY_LABEL_SET, LabelSet
 
 __all__ = ["BaseHandle", "CounterHandle", "GaugeHandle", "MeasureHandle"]
 
 logger = logging.getLogger(__name__)
 
 _INFINITY = float("inf")
+_LOWEST_FINITE = -sys.float_info.max
 _Value = Union[int, float]
 
 
@@ -66,13 +69,15 @@ class BaseHandle:
         self.aggregator = aggregator
         # The hot path's inline check: only this exact type (None when
         # disabled, so every call takes the slow path and is dropped), and
-        # no value below _low.
+        # no value below _low (at most the lowest finite float, so that -inf
+        # takes the slow path and is dropped).
         self._exact_type: Optional[type] = value_type if enabled else None
-        self._low: _Value = self._LOW_IF_CHECKED if self._checks_sign() else -_INFINITY
+        self._low: _Value = self._LOW_IF_CHECKED if self._checks_sign() else _LOWEST_FINITE
         # The bound method, looked up once instead of at each update.
         self._update = aggregator.update
+        # The metric that makes the handle names it and gives its label set.
         self._name = ""
-        self._label_set: Any = None
+        self._label_set: LabelSet = EMPTY_LABEL_SET
 
     def _checks_sign(self) -> bool:
         """Whether negative values need the slow path's check."""
@@ -137,7 +142,7 @@ class BaseHandle:
         return "{}(data={!r}, labels={!r})".format(
             type(self).__name__,
             self.aggregator.current,
-            getattr(self._label_set, "labels", ()),
+            self._label_set.labels,
         )
 
 
@@ -152,7 +157,7 @@ class CounterHandle(metrics_api.CounterHandle, BaseHandle):
     def add(self, value: _Value) -> None:
         """Add ``value``; a negative value on a monotonic counter is logged and dropped."""
         # The usual call, checked inline: exact type, finite (NaN fails every
-        # comparison), not negative when monotonic.
+        # comparison, -inf is below _low), not negative when monotonic.
         if type(value) is self._exact_type and self._low <= value < _INFINITY:
             self._update(value)
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union, cast
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union
 
 from opentelemetry import metrics as metrics_api
 
@@ -29,6 +29,17 @@ _SDK_METRIC_TYPES: Dict[type, Type[Metric]] = {
     metrics_api.Gauge: Gauge,
     metrics_api.Measure: Measure,
 }
+
+
+def _str_keys(label_keys: Any) -> Optional[Tuple[str, ...]]:
+    """``label_keys`` as a tuple, or ``None`` if they are not a sequence of ``str``."""
+    if isinstance(label_keys, str):  # a sequence of str, but surely not meant as one
+        return None
+    try:
+        keys = tuple(label_keys)
+    except Exception:  # not iterable, or its iteration fails: not label keys either
+        return None
+    return keys if all(isinstance(key, str) for key in keys) else None
 
 
 class Record:
@@ -142,12 +153,19 @@ class Meter(metrics_api.Meter):
         """Make a metric of the kind ``metric_type`` names (:class:`Counter`, ...).
 
         The API's metric classes are accepted for the SDK's. A ``value_type``
-        other than ``int`` or ``float``, or a class that is not a metric,
-        is logged and gives a metric that drops every update.
+        other than ``int`` or ``float``, a class that is not a metric, or a
+        name, description or unit that cannot be made a ``str`` is logged and
+        gives a metric that drops every update. Label keys that are not a
+        sequence of ``str`` are logged, and the metric allows any key.
         """
         if self.disabled:
             return metrics_api.DefaultMetric()  # type: ignore[return-value]
-        sdk_type: Any = _SDK_METRIC_TYPES.get(metric_type, metric_type)
+        # Only a class is looked up: anything else may not even be hashable.
+        sdk_type: Any = (
+            _SDK_METRIC_TYPES.get(metric_type, metric_type)
+            if isinstance(metric_type, type)
+            else metric_type
+        )
         if value_type not in (int, float):
             report_failure(
                 logger, "Metric %r not created: value_type %r is not int or float", name, value_type
@@ -158,28 +176,34 @@ class Meter(metrics_api.Meter):
                 logger, "Metric %r not created: %r is not a metric class", name, metric_type
             )
             return metrics_api.DefaultMetric()  # type: ignore[return-value]
-        if isinstance(label_keys, str) or not all(isinstance(key, str) for key in label_keys):
+        try:
+            texts = (str(name), str(description), str(unit))
+        except Exception:  # a __str__ that raises must not reach the application
+            report_exception(
+                logger, "Metric not created: its name, description or unit is not a str"
+            )
+            return metrics_api.DefaultMetric()  # type: ignore[return-value]
+        keys = _str_keys(label_keys)
+        if keys is None:
             report_failure(
                 logger,
                 "Metric %r: label keys %r are not a sequence of str; any key is allowed",
                 name,
                 label_keys,
             )
-            label_keys = ()
-        metric = sdk_type(
-            str(name),
-            str(description),
-            str(unit),
+            keys = ()
+        metric: Metric = sdk_type(
+            *texts,
             value_type,
             self,
-            label_keys=tuple(label_keys),
+            label_keys=keys,
             enabled=enabled,
             monotonic=monotonic,
             absolute=absolute,
         )
         self.metrics.add(metric)
         self._metrics_in_order.append(metric)  # list.append is atomic: no lock needed
-        return cast("metrics_api.MetricT", metric)
+        return metric  # type: ignore[return-value]  # an instance of the class asked for
 
     def get_label_set(self, labels: Dict[str, str]) -> LabelSet:
         """The label set for ``labels``: the same object for equal labels.
@@ -187,10 +211,13 @@ class Meter(metrics_api.Meter):
         Entries that are not ``str`` to ``str`` are logged and left out.
         """
         if type(labels) is dict and len(labels) == 1:
-            # One label, the usual case: looked up without sorting.
-            found = self._label_sets.get(repr(tuple(labels.items())))
-            if found is not None:
-                return found
+            # One label, the usual case: looked up without sorting. Plain str
+            # only: the key is their repr, and a subclass's repr is not ours.
+            ((key, value),) = labels.items()
+            if type(key) is str and type(value) is str:
+                found = self._label_sets.get(repr(((key, value),)))
+                if found is not None:
+                    return found
         label_set = LabelSet(labels)  # logs and leaves out what is not str to str
         if not label_set.labels:
             return EMPTY_LABEL_SET

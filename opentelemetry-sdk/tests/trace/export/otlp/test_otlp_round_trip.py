@@ -7,6 +7,7 @@ checked against the schema, not against themselves.
 """
 
 import base64
+import enum
 import json
 import math
 
@@ -400,6 +401,51 @@ def test_unsupported_event_attribute_is_left_out_and_counted(receiver, encoding)
     (event,) = decoded.resource_spans[0].scope_spans[0].spans[0].events
     assert [attribute.key for attribute in event.attributes] == ["ok"]
     assert event.dropped_attributes_count == 2
+
+
+@pytest.mark.parametrize("encoding", ["protobuf", "json"])
+def test_scalar_subclasses_arrive_as_plain_values_and_a_bad_array_is_left_out(receiver, encoding):
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Name(str):
+        def __str__(self):
+            return "not this"
+
+    class UncheckedSpan(Span):
+        """Events that skipped the SDK's checks, as a custom span or processor may hand over."""
+
+        @property
+        def events(self):
+            attributes = {
+                "level": Level.HIGH,
+                "name": Name("shop"),
+                "ratio": Ratio(0.5),
+                "levels": [Level.HIGH, 1],
+                "mixed": [1, {"a": 1}],
+            }
+            return (trace_api.Event("odd", attributes, 7),)
+
+    class Ratio(float):
+        pass
+
+    span = UncheckedSpan("unchecked", trace_api.SpanContext(1, 1))
+    span.start()
+    span.end()
+    exporter = OTLPSpanExporter(receiver.endpoint, encoding=encoding)
+    assert exporter.export([span]) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    body = receiver.requests[0].body
+    decoded = decode_protobuf(body) if encoding == "protobuf" else decode_json(body)
+    (event,) = decoded.resource_spans[0].scope_spans[0].spans[0].events
+    values = {attribute.key: attribute.value for attribute in event.attributes}
+    assert values["level"].int_value == 3
+    assert values["name"].string_value == "shop"
+    assert values["ratio"].double_value == 0.5
+    assert [v.int_value for v in values["levels"].array_value.values] == [3, 1]
+    assert "mixed" not in values
+    assert event.dropped_attributes_count == 1
 
 
 def test_protobuf_bytes_equal_the_official_serializer():

@@ -6,7 +6,7 @@ import atexit
 import logging
 import math
 import threading
-from typing import Any, Optional
+from typing import Any
 
 from opentelemetry.util._error_handler import report_exception, report_failure
 
@@ -73,9 +73,8 @@ class PushController(threading.Thread):
         self._shut_down = False
         # The thread running the loop: this one, or a new one in a forked child.
         self._runner: threading.Thread = self
-        self._atexit_handler: Optional[Any] = None
         if shutdown_on_exit:
-            self._atexit_handler = atexit.register(self.shutdown)
+            atexit.register(self.shutdown)
         renew_locks_after_fork(self)
         reset_after_fork(self)
         self.start()
@@ -145,9 +144,8 @@ class PushController(threading.Thread):
             self.exporter.shutdown()
         except Exception:
             report_exception(logger, "Shutting down %r failed", self.exporter)
-        if self._atexit_handler is not None:
-            atexit.unregister(self._atexit_handler)
-            self._atexit_handler = None
+        # No longer kept alive by atexit; a no-op when it was never registered.
+        atexit.unregister(self.shutdown)
 
     def _renew_locks_after_fork(self) -> None:
         self._shutdown_lock = threading.Lock()

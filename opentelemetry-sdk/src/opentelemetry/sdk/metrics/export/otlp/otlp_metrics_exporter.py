@@ -4,27 +4,14 @@ import os
 from typing import Mapping, Optional, Sequence
 
 from ....trace.export.otlp._environment import resolve_settings
-from ....trace.export.otlp._otlp_client import Encoding, OTLPClient
+from ....trace.export.otlp._otlp_client import OTLPClient, encodings
 from ..metric_record import MetricRecord
 from ..metrics_exporter import MetricsExporter, MetricsExportResult
 from . import _json_encoding, _protobuf_encoding
 
 __all__ = ["OTLPMetricsExporter"]
 
-_ENCODINGS = {
-    "protobuf": Encoding(
-        "application/x-protobuf",
-        _protobuf_encoding.encode_request,
-        _protobuf_encoding.decode_partial_success,
-        _protobuf_encoding.decode_error_message,
-    ),
-    "json": Encoding(
-        "application/json",
-        _json_encoding.encode_request,
-        _json_encoding.decode_partial_success,
-        _json_encoding.decode_error_message,
-    ),
-}
+_ENCODINGS = encodings(_protobuf_encoding, _json_encoding)
 
 
 class OTLPMetricsExporter(MetricsExporter):

@@ -4,7 +4,14 @@ With OTLP's own exceptions to that mapping: trace and span ids are lower-case
 hex (not base64), keys are lowerCamelCase, enums are integers. As proto3 JSON
 requires, 64-bit integers (timestamps, ``intValue``) are strings, and
 non-finite doubles are the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``.
-Fields holding their default value are left out.
+Fields holding their default value are left out, as the official printer
+leaves them out, except span and event names, attribute keys and event times,
+written always (a parser reads an empty one as the default).
+
+Values OTLP cannot hold, in spans built outside the SDK's checks, are left
+out and counted: an attribute in the ``droppedAttributesCount`` of its span,
+event or link; a span (an id past its width, a time or a name of the wrong
+type) in the ``EncodingFailures``.
 """
 
 import json
@@ -21,14 +28,14 @@ from ._span_mapping import EMPTY_TRACE_STATE as _EMPTY_TRACE_STATE
 from ._span_mapping import INT64_MAX as _INT64_MAX
 from ._span_mapping import INT64_MIN as _INT64_MIN
 from ._span_mapping import MAX_CACHED_KEYS as _MAX_CACHED_KEYS
-from ._span_mapping import SCALAR_BASES as _SCALAR_BASES
-from ._span_mapping import SCALAR_TYPES as _SCALARS
 from ._span_mapping import (
     UNSET_STATUS,
+    array_elements,
     group_spans,
     otlp_kind,
     otlp_status,
     parent_span_id,
+    plain_scalar,
     trace_state_header,
 )
 from ._encoding_failures import EncodingFailures, record_failure
@@ -36,33 +43,34 @@ from ._encoding_failures import EncodingFailures, record_failure
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
 
-_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 # The request is written as text, without building the objects first: that
-# is most of the cost. The text is what ``_encode_json`` writes for them,
-# byte for byte: strings go through the function it uses itself (with
-# ensure_ascii off), ints and finite floats are their repr, and anything else
-# goes through ``_encode_json``.
+# is most of the cost. The text is what ``json.dumps`` writes for those
+# objects (compact, ensure_ascii off), byte for byte: strings go through the
+# function it uses itself, ints and finite floats are their repr.
 _string = json.encoder.encode_basestring
 
 
-def _json_value(value: Any) -> str:
-    """``value`` as ``_encode_json`` writes it."""
-    if type(value) is str:
-        return _string(value)
-    if type(value) is int:
-        return str(value)
-    return _encode_json(value)
+def _integer(value: Any) -> str:
+    """An integer field's value (a count, a time) in decimal.
+
+    Anything else raises ``TypeError``: written as it is, it would make the
+    backend reject the whole request instead of this one span.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
+    raise TypeError("expected an integer, got {}".format(type(value).__name__))
 
 
 def _json_string_of(value: Any) -> str:
-    """An integer as a JSON string, as proto3 JSON writes 64-bit integers.
+    """An integer as a JSON string, as proto3 JSON writes 64-bit integers."""
+    return '"' + _integer(value) + '"'
 
-    Anything else raises ``TypeError``: written as text, it would make the
-    backend reject the whole request instead of this one span.
-    """
-    if type(value) is int or (isinstance(value, int) and not isinstance(value, bool)):
-        return '"' + str(int(value)) + '"'
-    raise TypeError("expected an integer, got {}".format(type(value).__name__))
+
+def _text(value: Any) -> str:
+    """A ``string`` field's value: text (a ``str`` subclass as its text), or ``TypeError``."""
+    if isinstance(value, str):
+        return _string(str.__str__(value))
+    raise TypeError("expected text, got {}".format(type(value).__name__))
 
 
 def _any_value(value: Any) -> Optional[str]:
@@ -82,30 +90,16 @@ def _any_value(value: Any) -> Optional[str]:
             return '{"doubleValue":' + repr(value) + "}"
         if value != value:
             return '{"doubleValue":"NaN"}'
-        return '{"doubleValue":"Infinity"}' if value > 0 else '{"doubleValue":"-Infinity"}'
+        return '{"doubleValue":"Infinity"}' if value == math.inf else '{"doubleValue":"-Infinity"}'
     if kind is list or kind is tuple:
-        elements = []
-        for element in value:
-            if type(element) not in _SCALARS and not isinstance(element, _SCALAR_BASES):
-                return None
-            encoded = _any_value(element)
-            if encoded is None:
-                return None
-            elements.append(encoded)
+        elements = array_elements(value, _any_value)
+        if elements is None:
+            return None
         if not elements:
             return '{"arrayValue":{}}'
         return '{"arrayValue":{"values":[' + ",".join(elements) + "]}}"
-    # Subclasses (an IntEnum, a str subclass) and other types reach here only
-    # from spans built outside the SDK's checks; the SDK stores plain types.
-    if isinstance(value, bool):
-        return '{"boolValue":true}' if value else '{"boolValue":false}'
-    if isinstance(value, int):
-        return _any_value(int(value))
-    if isinstance(value, float):
-        return _any_value(float(value))
-    if isinstance(value, str):
-        return '{"stringValue":' + _string(str.__str__(value)) + "}"
-    return None
+    plain = plain_scalar(value)
+    return None if plain is None else _any_value(plain)
 
 
 # The start of a ``KeyValue`` object up to its value, by key: attribute keys
@@ -158,18 +152,30 @@ def _key_values(attributes: Mapping[str, Any]) -> Tuple[str, int]:
 # ``,"kind":n`` for each SpanKind, by the member's identity: hashing an Enum
 # member runs Python code, ``id`` does not, and members live forever.
 _KIND_FIELDS = {id(kind): ',"kind":' + str(otlp_kind(kind)) for kind in trace_api.SpanKind}
+# The kind of anything else (a span built outside the SDK's checks): INTERNAL,
+# as ``otlp_kind`` maps it.
+_OTHER_KIND_FIELD = _KIND_FIELDS[id(trace_api.SpanKind.INTERNAL)]
 # ``,"flags":n`` for each value of the W3C trace flags byte; none for 0.
 _FLAGS_FIELDS = {flags: ',"flags":' + str(flags) if flags else "" for flags in range(256)}
 # The status of an OK span, most spans.
 _STATUS_OK_FIELD = ',"status":{"code":1}'
 
 
+def _attributes_fields(attributes: Mapping[str, Any]) -> str:
+    """The ``attributes`` and ``droppedAttributesCount`` fields, each only if not empty."""
+    encoded, skipped = _key_values(attributes)
+    fields = f',"attributes":[{encoded}]' if encoded else ""
+    if skipped:
+        fields += ',"droppedAttributesCount":' + str(skipped)
+    return fields
+
+
 def _event_object(event: trace_api.Event) -> str:
     """One ``Span.Event`` object."""
     event_attributes = event.attributes
-    if event_attributes:
+    if event_attributes:  # inline, not _attributes_fields: one call less per event
         encoded, skipped = _key_values(event_attributes)
-        attributes_field = f',"attributes":[{encoded}]'
+        attributes_field = f',"attributes":[{encoded}]' if encoded else ""
         if skipped:
             attributes_field += f',"droppedAttributesCount":{skipped}'
     else:
@@ -179,7 +185,7 @@ def _event_object(event: trace_api.Event) -> str:
         return f'{{"timeUnixNano":"{timestamp}","name":{_string(name)}{attributes_field}}}'
     return (
         f'{{"timeUnixNano":{_json_string_of(timestamp)}'
-        f',"name":{_json_value(name)}{attributes_field}}}'
+        f',"name":{_text(name)}{attributes_field}}}'
     )
 
 
@@ -193,10 +199,7 @@ def _link_object(link: trace_api.Link) -> str:
     if linked.trace_state:
         encoded_link += ',"traceState":' + _string(trace_state_header(linked.trace_state))
     if link.attributes:
-        encoded, skipped = _key_values(link.attributes)
-        encoded_link += f',"attributes":[{encoded}]'
-        if skipped:
-            encoded_link += ',"droppedAttributesCount":' + str(skipped)
+        encoded_link += _attributes_fields(link.attributes)
     link_flags = int(linked.trace_options) & 0xFF
     if link_flags:
         encoded_link += ',"flags":' + str(link_flags)
@@ -209,7 +212,7 @@ def _status_field(status: Status) -> str:
     assert mapped is not None  # UNSET, the only status mapped to None, is left out before
     code, message = mapped
     if message:
-        return f',"status":{{"message":{_json_value(message)},"code":{code}}}'
+        return f',"status":{{"message":{_string(message)},"code":{code}}}'
     return f',"status":{{"code":{code}}}'
 
 
@@ -233,14 +236,12 @@ def _span(span: Span) -> str:
         flags_field = _FLAGS_FIELDS[int(context.trace_options) & 0xFF]
     name = span.name
     kind = span.kind
-    kind_field = _KIND_FIELDS.get(id(kind)) or ',"kind":' + str(otlp_kind(kind))
+    kind_field = _KIND_FIELDS.get(id(kind), _OTHER_KIND_FIELD)
     start_time, end_time = span.start_time, span.end_time
     if type(start_time) is int and type(end_time) is int and start_time and end_time:
         times = f',"startTimeUnixNano":"{start_time}","endTimeUnixNano":"{end_time}"'
-    else:
-        times = ""
-        if start_time:
-            times += ',"startTimeUnixNano":' + _json_string_of(start_time)
+    else:  # either is unset (left out), or not a plain int
+        times = ',"startTimeUnixNano":' + _json_string_of(start_time) if start_time else ""
         if end_time:
             times += ',"endTimeUnixNano":' + _json_string_of(end_time)
     trace_id, span_id = context.trace_id, context.span_id
@@ -256,30 +257,30 @@ def _span(span: Span) -> str:
     ]
     dropped_attributes = span.dropped_attributes
     attributes = span.attributes
-    if attributes:
+    if attributes:  # inline, not _attributes_fields: one call less per span
         encoded, skipped = _key_values(attributes)
-        parts.append(f',"attributes":[{encoded}]')
+        if encoded:
+            parts.append(f',"attributes":[{encoded}]')
         dropped_attributes += skipped
     if dropped_attributes:
-        parts.append(',"droppedAttributesCount":' + _json_value(dropped_attributes))
+        parts.append(',"droppedAttributesCount":' + _integer(dropped_attributes))
     events = span.events
     if events:
         parts.append(f',"events":[{",".join(map(_event_object, events))}]')
     if span.dropped_events:
-        parts.append(',"droppedEventsCount":' + _json_value(span.dropped_events))
+        parts.append(',"droppedEventsCount":' + _integer(span.dropped_events))
     links = span.links
     if links:
         parts.append(f',"links":[{",".join(map(_link_object, links))}]')
     if span.dropped_links:
-        parts.append(',"droppedLinksCount":' + _json_value(span.dropped_links))
+        parts.append(',"droppedLinksCount":' + _integer(span.dropped_links))
     status = span.status
     # A status never set is UNSET: no field (the usual case, checked by identity).
     if status is not None and status is not UNSET_STATUS:
         # The OK status needs no mapping: its text is a constant.
-        if status.canonical_code is _STATUS_OK:
-            parts.append(_STATUS_OK_FIELD)
-        else:
-            parts.append(_status_field(status))
+        parts.append(
+            _STATUS_OK_FIELD if status.canonical_code is _STATUS_OK else _status_field(status)
+        )
     parts.append("}")
     return "".join(parts)
 
@@ -288,9 +289,9 @@ def _scope(name: str, version: str) -> str:
     """An ``InstrumentationScope`` object, empty fields left out."""
     fields = []
     if name:
-        fields.append('"name":' + _json_value(name))
+        fields.append('"name":' + _text(name))
     if version:
-        fields.append('"version":' + _json_value(version))
+        fields.append('"version":' + _text(version))
     return "{" + ",".join(fields) + "}"
 
 
@@ -326,10 +327,7 @@ def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] =
             except Exception as error:
                 record_failure(failures, len(spans_of_scope), error)
                 continue
-            try:  # all at once, the fast path; span by span only once one fails
-                encoded = ",".join(map(_span, spans_of_scope))
-            except Exception:
-                encoded = ",".join(_each_span(spans_of_scope, failures))
+            encoded = ",".join(_each_span(spans_of_scope, failures))
             if encoded:
                 scope_spans.append(f'{{{scope_field}"spans":[{encoded}]}}')
         if scope_spans:
@@ -341,7 +339,8 @@ def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] =
                 + "]}"
             )
     text = '{"resourceSpans":[' + ",".join(resource_spans) + "]}"
-    return text.encode("utf-8", "replace")
+    # UTF-8 (the default); a lone surrogate, which UTF-8 cannot hold, becomes "?".
+    return text.encode(errors="replace")
 
 
 def _object(body: bytes) -> Dict[str, Any]:
@@ -375,7 +374,7 @@ def decode_partial_success(
     try:
         count = int(rejected or 0)
     except (TypeError, OverflowError):  # a list, an object, an infinite float
-        raise ValueError("rejectedSpans is not an integer") from None
+        raise ValueError(rejected_field + " is not an integer") from None
     return count, "" if message is None else str(message)
 
 

@@ -6,7 +6,8 @@ retries and deadline, and the reading of partial successes are the same.
 """
 
 import logging
-from typing import Any, Callable, Mapping, NamedTuple, Optional, Tuple
+from types import ModuleType
+from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional, Tuple
 
 from opentelemetry.util._error_handler import report_exception, report_failure
 from ..span_exporter import SpanExportResult
@@ -14,7 +15,7 @@ from ._encoding_failures import EncodingFailures
 from ._environment import ExporterSettings, shown_url
 from ._http_sender import HTTPSender, printable, tls_context
 
-__all__ = ["Encoding", "OTLPClient"]
+__all__ = ["Encoding", "OTLPClient", "encodings"]
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,27 @@ class Encoding(NamedTuple):
     encode_request: Callable[..., bytes]
     decode_partial_success: Callable[[bytes], Optional[Tuple[int, str]]]
     decode_error_message: Callable[[bytes], str]
+
+
+def encodings(protobuf: ModuleType, json: ModuleType) -> Dict[str, Encoding]:
+    """A signal's two encodings by name, from its protobuf and JSON encoder modules.
+
+    Each module has ``encode_request``, ``decode_partial_success`` and
+    ``decode_error_message``.
+    """
+    return {
+        "protobuf": _encoding_of("application/x-protobuf", protobuf),
+        "json": _encoding_of("application/json", json),
+    }
+
+
+def _encoding_of(content_type: str, module: ModuleType) -> Encoding:
+    return Encoding(
+        content_type,
+        module.encode_request,
+        module.decode_partial_success,
+        module.decode_error_message,
+    )
 
 
 class OTLPClient:

@@ -22,7 +22,7 @@ mapping...) is left out of the request and counted in an
 ``EncodingFailures``, so it never costs the other spans of its batch.
 """
 
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
 from opentelemetry import trace as trace_api
 from opentelemetry.trace.status import Status, StatusCanonicalCode
@@ -45,12 +45,16 @@ __all__ = [
     "ScopeGroup",
     "ResourceGroup",
     "UNSET_STATUS",
+    "array_elements",
     "group_spans",
     "otlp_kind",
     "otlp_status",
     "parent_span_id",
+    "plain_scalar",
     "trace_state_header",
 ]
+
+_E = TypeVar("_E")  # what an encoder makes of a value: str (JSON) or bytes (protobuf)
 
 #: The range of OTLP's ``int_value``; an int past it is sent as its decimal string.
 INT64_MIN = -(1 << 63)
@@ -71,6 +75,37 @@ MAX_CACHED_KEYS = 4096
 #: OTLP ``Status.StatusCode`` values (``STATUS_CODE_UNSET`` is 0, never sent).
 STATUS_CODE_OK = 1
 STATUS_CODE_ERROR = 2
+
+
+def array_elements(value: Any, encode: Callable[[Any], Optional[_E]]) -> Optional[List[_E]]:
+    """Each element of an array value, encoded; ``None`` if one is not a scalar OTLP holds."""
+    elements = []
+    for element in value:
+        if type(element) not in SCALAR_TYPES and not isinstance(element, SCALAR_BASES):
+            return None
+        encoded = encode(element)
+        if encoded is None:
+            return None
+        elements.append(encoded)
+    return elements
+
+
+def plain_scalar(value: Any) -> Any:
+    """A subclass of a scalar type (an ``IntEnum``, a ``str`` subclass) as its plain value.
+
+    ``None`` for any other type. Only spans built outside the SDK's checks
+    hold these: the SDK stores plain types.
+    """
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    return None
+
 
 # The API's SpanKind starts at INTERNAL = 0; OTLP reserves 0 for UNSPECIFIED.
 _OTLP_KINDS = {kind: kind.value + 1 for kind in trace_api.SpanKind}

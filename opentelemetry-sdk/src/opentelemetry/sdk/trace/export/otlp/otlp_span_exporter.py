@@ -6,31 +6,20 @@ import threading
 from typing import Mapping, Optional, Sequence
 
 from opentelemetry.util._error_handler import report_failure
+
+from ...._fork_safety import renew_locks_after_fork
 from ...span import Span
 from ..span_exporter import SpanExporter, SpanExportResult
 from . import _json_encoding, _protobuf_encoding
 from ._encoding_failures import EncodingFailures
 from ._environment import resolve_settings
-from ._otlp_client import Encoding, OTLPClient
+from ._otlp_client import OTLPClient, encodings
 
 __all__ = ["OTLPSpanExporter"]
 
 logger = logging.getLogger(__name__)
 
-_ENCODINGS = {
-    "protobuf": Encoding(
-        "application/x-protobuf",
-        _protobuf_encoding.encode_request,
-        _protobuf_encoding.decode_partial_success,
-        _protobuf_encoding.decode_error_message,
-    ),
-    "json": Encoding(
-        "application/json",
-        _json_encoding.encode_request,
-        _json_encoding.decode_partial_success,
-        _json_encoding.decode_error_message,
-    ),
-}
+_ENCODINGS = encodings(_protobuf_encoding, _json_encoding)
 
 
 class OTLPSpanExporter(SpanExporter):
@@ -131,6 +120,7 @@ class OTLPSpanExporter(SpanExporter):
         self._shut_down = False
         self._dropped_unencodable = 0
         self._count_lock = threading.Lock()  # exports may run on several threads at once
+        renew_locks_after_fork(self)
 
     def export(self, spans: Sequence[Span]) -> SpanExportResult:
         """Send ``spans`` in one request; see the class for how failures map to results."""
@@ -154,6 +144,9 @@ class OTLPSpanExporter(SpanExporter):
             with self._count_lock:
                 self._dropped_unencodable += failures.dropped
         return result
+
+    def _renew_locks_after_fork(self) -> None:
+        self._count_lock = threading.Lock()
 
     @property
     def spans_dropped_unencodable(self) -> int:
