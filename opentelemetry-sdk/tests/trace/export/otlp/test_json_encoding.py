@@ -452,6 +452,23 @@ def test_times_held_as_int_subclasses_are_sent_as_their_value():
     assert body.count(b'"endTimeUnixNano":"4"') == 3
 
 
+@pytest.mark.parametrize("held_as", [int, Nanoseconds])
+def test_times_at_the_bounds_of_fixed64_are_sent(held_as):
+    spans = [
+        HandMadeSpan(
+            start_time=held_as(1),
+            end_time=held_as(UINT64_MAX),
+            events=[
+                trace_api.Event("first", {}, held_as(0)),
+                trace_api.Event("last", {}, held_as(UINT64_MAX)),
+            ],
+        ),
+        HandMadeSpan(start_time=held_as(UINT64_MAX), end_time=held_as(UINT64_MAX)),
+    ]
+    body = assert_encodes_as_prescribed(spans)
+    assert body.count(b'"%d"' % UINT64_MAX) == 4
+
+
 def test_span_name_that_is_not_text_is_sent_as_its_text():
     spans = [HandMadeSpan(name=404), HandMadeSpan(name=Label("shown"))]
     body = _json_encoding.encode_request(spans)
@@ -522,6 +539,13 @@ BAD_SPANS = {
     "float start and end time": dict(start_time=1.5, end_time=2.5),
     "bool start time": dict(start_time=True, end_time=3),
     "text end time": dict(start_time=None, end_time="3"),
+    "negative start time": dict(start_time=-1),
+    "negative end time": dict(start_time=None, end_time=-1),
+    "start time past 64 bits": dict(start_time=UINT64_MAX + 1),
+    "end time past 64 bits": dict(end_time=UINT64_MAX + 1),
+    "negative event time": dict(events=[trace_api.Event("e", {}, -1)]),
+    "event time past 64 bits": dict(events=[trace_api.Event("e", {}, UINT64_MAX + 1)]),
+    "int subclass time past 64 bits": dict(start_time=Nanoseconds(UINT64_MAX + 1)),
     "float event time": dict(events=[trace_api.Event("e", {}, 1.5)]),
     "bool event time": dict(events=[trace_api.Event("e", {}, True)]),
     "trace id past 128 bits": dict(context=trace_api.SpanContext(1 << 128, 1)),
