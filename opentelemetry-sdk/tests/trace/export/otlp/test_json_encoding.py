@@ -599,6 +599,14 @@ def test_name_that_is_not_text_leaves_the_span_out_and_is_named_in_the_error(bad
     assert re_search(r"\btext\b.*\b(int|float)\b", str(failures.first_error))
 
 
+@pytest.mark.parametrize("time", [-1, UINT64_MAX + 1])
+def test_time_outside_fixed64_is_named_in_the_error(time):
+    failures = EncodingFailures()
+    _json_encoding.encode_request([HandMadeSpan(start_time=time)], failures)
+    assert isinstance(failures.first_error, ValueError)
+    assert re_search(r"\btime {}\b.*\boutside\b".format(time), str(failures.first_error))
+
+
 def re_search(pattern: str, text: str) -> bool:
     import re
 
