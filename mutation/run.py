@@ -39,6 +39,7 @@ _OTLP_TESTS = [
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_batch_export.py",
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_span_mapping.py",
     f"{_SDK_TESTS}/trace/export/otlp/test_otlp_responses.py",
+    f"{_SDK_TESTS}/trace/export/otlp/test_protobuf_encoding.py",
 ]
 
 # module name -> (its file inside the merged ``src/opentelemetry`` tree, the tests that exercise it)
@@ -83,6 +84,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "metrics.handles": ("sdk/metrics/handles.py", [_METRICS_TESTS]),
     "metrics.meter": ("sdk/metrics/meter.py", [_METRICS_TESTS]),
     "metrics.label_set": ("sdk/metrics/label_set.py", [_METRICS_TESTS]),
+    "metrics.environment_setup": ("sdk/metrics/environment_setup.py", [_METRICS_TESTS]),
     "metrics.aggregate": ("sdk/metrics/export/aggregate.py", [_METRICS_TESTS]),
     "metrics.batcher": ("sdk/metrics/export/batcher.py", [_METRICS_TESTS]),
     "metrics.controller": ("sdk/metrics/export/controller.py", [_METRICS_TESTS]),

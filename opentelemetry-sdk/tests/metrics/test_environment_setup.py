@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from opentelemetry import metrics as metrics_api
 from opentelemetry.sdk import metrics
 from opentelemetry.sdk.configuration import read_configuration
 from opentelemetry.sdk.metrics.export import ConsoleMetricsExporter
@@ -103,6 +104,71 @@ def test_metrics_variables_default_and_bad_values_are_logged(caplog):
     assert metrics.configured_meter(bad).controllers == []
 
 
-def test_other_api_types_are_refused_with_type_error():
-    with pytest.raises(TypeError):
-        metrics.get_opentelemetry_implementation(int)
+@pytest.mark.parametrize("api_type", [int, metrics_api.Counter, "Meter", None])
+def test_other_api_types_are_refused_with_type_error(api_type):
+    expected = f"opentelemetry.sdk.metrics has no implementation of {api_type!r}"
+    with pytest.raises(TypeError) as raised:
+        metrics.get_opentelemetry_implementation(api_type)
+    assert str(raised.value) == expected
+
+
+def clear_environment(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith(("OTEL_", "OPENTELEMETRY_PYTHON")):
+            monkeypatch.delenv(name)
+
+
+@pytest.mark.parametrize("api_type", [metrics_api.Meter, metrics.Meter])
+def test_loader_hook_gives_a_meter_configured_by_the_environment(monkeypatch, api_type):
+    clear_environment(monkeypatch)
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "shop")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "console")
+    monkeypatch.setenv("OTEL_METRIC_EXPORT_INTERVAL", "2500")
+    meter = metrics.get_opentelemetry_implementation(api_type)
+    try:
+        assert type(meter) is metrics.Meter
+        assert meter.resource.labels["service.name"] == "shop"
+        assert [(type(c.exporter), c.interval) for c in meter.controllers] == [
+            (ConsoleMetricsExporter, 2.5)
+        ]
+    finally:
+        for controller in meter.controllers:
+            controller.shutdown()  # nothing was measured: nothing is printed
+
+
+def test_loader_hook_gives_the_no_op_meter_when_the_sdk_is_disabled(monkeypatch):
+    clear_environment(monkeypatch)
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "console")
+    meter = metrics.get_opentelemetry_implementation(metrics_api.Meter)
+    assert type(meter) is metrics_api.DefaultMeter
+
+
+def test_configured_meter_reads_the_environment_by_default(monkeypatch):
+    clear_environment(monkeypatch)
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "from-environment")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
+    meter = metrics.configured_meter()
+    assert meter.resource.labels["service.name"] == "from-environment"
+    assert meter.controllers == []
+
+
+def test_configured_meter_follows_the_configuration_given_not_the_environment(monkeypatch):
+    clear_environment(monkeypatch)
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "from-environment")
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
+    configuration = read_configuration(
+        {"OTEL_SERVICE_NAME": "given", "OTEL_METRICS_EXPORTER": "none"}
+    )
+    meter = metrics.configured_meter(configuration)
+    assert meter.resource.labels["service.name"] == "given"
+    assert meter.disabled is False
+
+
+def test_configured_meter_of_a_disabled_sdk_starts_no_controller():
+    configuration = read_configuration(
+        {"OTEL_SDK_DISABLED": "true", "OTEL_METRICS_EXPORTER": "console"}
+    )
+    meter = metrics.configured_meter(configuration)
+    assert meter.disabled is True
+    assert meter.controllers == []

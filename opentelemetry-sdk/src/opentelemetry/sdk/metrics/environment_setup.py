@@ -56,8 +56,6 @@ def get_opentelemetry_implementation(api_type: Type[Any]) -> Any:
     raises :exc:`TypeError`, which the loader logs before it uses the no-op.
     """
     if isinstance(api_type, type) and issubclass(api_type, metrics_api.Meter):
-        configuration = read_configuration()
-        if configuration.sdk_disabled:
-            return metrics_api.DefaultMeter()
-        return configured_meter(configuration)
+        meter = configured_meter()  # disabled, it started no controller
+        return metrics_api.DefaultMeter() if meter.disabled else meter
     raise TypeError("opentelemetry.sdk.metrics has no implementation of {!r}".format(api_type))

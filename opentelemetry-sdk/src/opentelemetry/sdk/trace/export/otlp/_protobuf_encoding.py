@@ -114,8 +114,6 @@ _ARRAY_VALUE_VALUES = _tag(1, _LEN)
 
 _TRUE = _ANY_VALUE_BOOL + b"\x01"
 _FALSE = _ANY_VALUE_BOOL + b"\x00"
-_EMPTY_STRING_VALUE = _ANY_VALUE_STRING + b"\x00"
-_EMPTY_ARRAY_VALUE = _ANY_VALUE_ARRAY + b"\x00"
 
 
 def _varint(value: int) -> bytes:
@@ -145,7 +143,7 @@ def _any_value(value: Any) -> Optional[bytes]:
     kind = type(value)
     if kind is str:
         data = _text(value)
-        return _ANY_VALUE_STRING + _varint(len(data)) + data if data else _EMPTY_STRING_VALUE
+        return _ANY_VALUE_STRING + _varint(len(data)) + data
     if kind is bool:
         return _TRUE if value else _FALSE
     if kind is int:
@@ -163,8 +161,6 @@ def _any_value(value: Any) -> Optional[bytes]:
         elements = array_elements(value, _any_value)
         if elements is None:
             return None
-        if not elements:
-            return _EMPTY_ARRAY_VALUE
         payload = b"".join([_ARRAY_VALUE_VALUES + _varint(len(e)) + e for e in elements])
         return _ANY_VALUE_ARRAY + _varint(len(payload)) + payload
     plain = plain_scalar(value)
@@ -189,7 +185,8 @@ _key_prefixes: Dict[str, Tuple[bytes, int]] = {}
 def _key_prefix(key: str) -> Tuple[bytes, int]:
     """The cache entry of ``key``: its prefix, and the KeyValue length with a value of ``""``."""
     data = _text(key)
-    prefix = _KEY_VALUE_KEY + _varint(len(data)) + data + _KEY_VALUE_VALUE
+    # An empty key (a resource label may have one) is proto3's default: no field.
+    prefix = (_KEY_VALUE_KEY + _varint(len(data)) + data if data else b"") + _KEY_VALUE_VALUE
     entry = (prefix, len(prefix) + 3)  # + value length, string tag, string length
     if len(_key_prefixes) >= _MAX_CACHED_KEYS:
         _key_prefixes.clear()
@@ -234,13 +231,12 @@ def _key_values(heads: List[bytes], attributes: Mapping[str, Any], parts: List[b
     string_heads = _STRING_VALUE_HEADS
     cached = _key_prefixes.get
     for key, value in attributes.items():
-        entry = cached(key)
-        if entry is None:
-            if type(key) is not str:
-                skipped += 1
-                continue
-            entry = _key_prefix(key)
-        prefix, base = entry
+        # Only exact str keys are written (a str subclass equal to a cached key
+        # must not borrow its prefix); the others count as skipped.
+        if type(key) is not str:
+            skipped += 1
+            continue
+        prefix, base = cached(key) or _key_prefix(key)
         # The common types are encoded here, without a call: strings (most
         # values, short ones in four pieces), then ints in int64.
         if type(value) is str:
@@ -253,7 +249,7 @@ def _key_values(heads: List[bytes], attributes: Mapping[str, Any], parts: List[b
             if length < 128:  # then size < 126 too: every length is one byte
                 parts += (heads[length], prefix, string_heads[size], data)
                 continue
-            value_field = _ANY_VALUE_STRING + _varint(size) + data if data else _EMPTY_STRING_VALUE
+            value_field = _ANY_VALUE_STRING + _varint(size) + data
         elif type(value) is int:
             # Int values repeat (status codes, ports): their field is cached.
             int_field = _int_values.get(value)
@@ -327,7 +323,9 @@ _LINK_SPAN_ID_HEAD = _LINK_SPAN_ID + b"\x08"
 
 def _event_field(event: trace_api.Event, parts: List[bytes]) -> None:
     """Append ``Span.events`` for one event: tag, length and ``Span.Event`` message."""
-    event_parts = [_pack_tagged_fixed64(_EVENT_TIME, event.timestamp)]
+    timestamp = event.timestamp
+    # A time of 0 (the SDK accepts it) is proto3's default: left out, as for a span's times.
+    event_parts = [_pack_tagged_fixed64(_EVENT_TIME, timestamp)] if timestamp else []
     name = event.name
     if name:
         data = name.encode("utf-8", "replace")
@@ -373,8 +371,9 @@ def _span_field(span: Span) -> bytes:
         context.span_id.to_bytes(8, "big"),
     ]
     trace_state = context.trace_state
-    # Most spans share the empty trace state: known empty without asking its length.
-    if trace_state is not _EMPTY_TRACE_STATE and trace_state:
+    # Most spans share the empty trace state: known empty without a call
+    # (another empty one gives an empty header, and _string_field writes nothing).
+    if trace_state is not _EMPTY_TRACE_STATE:
         _string_field(_SPAN_TRACE_STATE, trace_state_header(trace_state), parts)
     parent_id = parent_span_id(span)
     if parent_id is not None:
