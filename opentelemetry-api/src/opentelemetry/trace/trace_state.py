@@ -56,7 +56,8 @@ MAX_ENTRIES = 32
 # the header, if any, from its comma.
 _CANONICAL_MEMBER = _KEY + "=" + _VALUE
 _CANONICAL_HEADER_PATTERN = re.compile(
-    "({key})=({value})(?:,({key})=({value})(,{member}(?:,{member}){{0,{more}}}{p})?{p})?{p}\\Z".format(
+    "({key})=({value})(?:,({key})=({value})(,{member}(?:,{member}){{0,{more}}}{p})?{p})?{p}"
+    "\\Z".format(
         key=_KEY, value=_VALUE, member=_CANONICAL_MEMBER, more=MAX_ENTRIES - 3, p=_POSSESSIVE
     )
 )

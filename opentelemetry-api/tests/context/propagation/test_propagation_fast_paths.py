@@ -197,7 +197,8 @@ LCALPHA_DIGIT = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def _key_by_the_grammar(text):
-    """key = ( lcalpha / DIGIT ) 0*255( keychar ); keychar = lcalpha / DIGIT / "_" / "-"/ "*" / "/" / "@"."""
+    """key = ( lcalpha / DIGIT ) 0*255( keychar );
+    keychar = lcalpha / DIGIT / "_" / "-"/ "*" / "/" / "@"."""
     return (
         1 <= len(text) <= 256
         and text[0] in LCALPHA_DIGIT
@@ -224,7 +225,9 @@ near_the_grammar = st.one_of(
     st.integers(254, 258).map(lambda length: "k" * length),  # around the limit of 256
     mutated(st.text(LCALPHA_DIGIT, min_size=254, max_size=258), GRAMMAR_TRICKY),
     st.builds(
-        lambda text, spaces: text + " " * spaces, st.text(GRAMMAR_TRICKY, max_size=8), st.integers(0, 3)
+        lambda text, spaces: text + " " * spaces,
+        st.text(GRAMMAR_TRICKY, max_size=8),
+        st.integers(0, 3),
     ),
     st.integers(0, 3).map(lambda count: " " * count),
 )
