@@ -173,3 +173,58 @@ def test_a_span_made_directly_takes_v03_parameters_in_v03_order():
     processor.on_start.assert_called_once_with(span)
     processor.on_end.assert_called_once_with(span)
     assert span.status.canonical_code is StatusCanonicalCode.OK
+
+
+def test_a_span_may_end_at_exactly_its_start_time_without_a_warning(caplog):
+    span = Span("s", trace_api.SpanContext(1, 2))
+    span.start(start_time=500)
+    with caplog.at_level(logging.WARNING):
+        span.end(end_time=500)
+    assert (span.start_time, span.end_time) == (500, 500)
+    assert caplog.records == []
+
+
+def test_an_end_time_before_the_start_is_raised_to_the_start():
+    span = Span("s", trace_api.SpanContext(1, 2))
+    span.start(start_time=500)
+    span.end(end_time=499)
+    assert span.end_time == 500
+
+
+def test_update_name_with_a_non_str_logs_what_it_is_and_uses_its_text(caplog):
+    span = Span("s", trace_api.SpanContext(1, 2))
+    span.start()
+    with caplog.at_level(logging.WARNING):
+        span.update_name(42)  # type: ignore[arg-type]
+    assert span.name == "42"
+    assert "Span name of type int is not a str; using '42'" in caplog.text
+
+
+def test_an_exception_leaving_the_block_sets_status_unknown_with_its_description():
+    span = Span("s", trace_api.SpanContext(1, 2))
+    span.start()
+    with pytest.raises(ValueError):
+        with span:
+            raise ValueError("bad input")
+    assert span.status.canonical_code is StatusCanonicalCode.UNKNOWN
+    assert "bad input" in span.status.description
+
+
+def test_with_no_attributes_allowed_set_attribute_drops_and_counts_the_first_one():
+    from opentelemetry.sdk.trace import SpanLimits
+
+    span = Span("s", trace_api.SpanContext(1, 2), limits=SpanLimits(max_attributes=0))
+    span.start()
+    span.set_attribute("a", 1)
+    span.set_attribute("b", 2)
+    assert dict(span.attributes) == {}
+    assert span.dropped_attributes == 2
+
+
+def test_a_parent_whose_get_context_returns_no_span_context_counts_as_no_parent():
+    class OddParent:
+        def get_context(self):
+            return "not a span context"
+
+    span = Span("s", trace_api.SpanContext(1, 2), parent=OddParent())  # type: ignore[arg-type]
+    assert span.parent_context is None
