@@ -11,6 +11,7 @@ plain value; kinds, names and trace flags of unexpected types.
 """
 
 import enum
+import re
 from unittest import mock
 
 import pytest
@@ -322,9 +323,11 @@ def assert_official_bytes(spans):
 
 
 def stable_id(value):
-    """A test id that is the same in every process (mutmut reruns tests by id): no addresses."""
+    """A test id the same in every process, and plain ASCII: mutmut reruns each test by its id."""
     text = repr(value)
-    return type(value).__name__ if " at 0x" in text else text
+    if " at 0x" in text:  # an address changes from one process to the next
+        text = type(value).__name__
+    return re.sub(r"[^A-Za-z0-9.+-]+", "_", text)[:60]
 
 
 # -- properties -------------------------------------------------------------
@@ -398,7 +401,7 @@ def _texts(size):
     return ["a" * size, "é" * (size // 2) + "a" * (size % 2)]
 
 
-@pytest.mark.parametrize("size", _SIZES)
+@pytest.mark.parametrize("size", _SIZES, ids=stable_id)
 def test_text_fields_of_every_length_near_a_varint_boundary(size):
     spans = []
     for text in _texts(size):
@@ -548,7 +551,7 @@ def test_a_request_with_no_span_left_is_empty():
 # -- the caches are bounded at exactly their limit ---------------------------
 
 
-@pytest.mark.parametrize("cache", ["_key_prefixes", "_int_values"])
+@pytest.mark.parametrize("cache", ["_key_prefixes", "_int_values"], ids=stable_id)
 def test_encoder_caches_hold_their_limit_and_start_again_past_it(cache):
     limit = _protobuf_encoding._MAX_CACHED_KEYS
     with mock.patch.object(_protobuf_encoding, cache, {}) as entries:
@@ -599,6 +602,7 @@ _UNKNOWN_FIELDS = b"\x48\x05" + b"\x51" + bytes(8) + b"\x5a\x02\x0a\x00" + b"\x6
         (b"\x12\x02\x08\x01", None),  # field 2 of the response is not partial_success
         (b"\x0a\x05\x12\x03\xffab", (0, "\ufffdab")),
     ],
+    ids=stable_id,
 )
 def test_partial_success_gives_the_rejected_count_and_message(body, expected):
     assert _protobuf_encoding.decode_partial_success(body) == expected
@@ -614,6 +618,7 @@ def test_partial_success_gives_the_rejected_count_and_message(body, expected):
         (_UNKNOWN_FIELDS + b"\x12\x02ok", "ok"),
         (b"\x12\x03\xffab", "\ufffdab"),
     ],
+    ids=stable_id,
 )
 def test_error_message_is_the_status_message(body, message):
     assert _protobuf_encoding.decode_error_message(body) == message
@@ -630,6 +635,7 @@ def test_error_message_is_the_status_message(body, message):
         (b"\x0b", "unsupported wire type 3"),
         (b"\x0f", "unsupported wire type 7"),
     ],
+    ids=stable_id,
 )
 def test_a_body_that_is_not_a_message_raises_value_error_saying_why(body, error):
     with pytest.raises(ValueError, match="^{}$".format(error)):
