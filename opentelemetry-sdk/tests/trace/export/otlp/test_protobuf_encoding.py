@@ -452,6 +452,7 @@ def test_large_varints_in_every_byte_count():
         {"name": 0},
         {"name": Label("label")},
         {"name": "lone \udfff surrogate"},
+        {"events": [trace_api.Event("lone \udfff surrogate", {}, 1)]},
         {"start_time": None, "end_time": 5},
         {"start_time": 5, "end_time": None},
         {"start_time": None, "end_time": None},
@@ -514,18 +515,24 @@ def test_a_scope_or_resource_that_cannot_be_encoded_costs_only_its_spans():
     good = [HandMadeSpan(name="first"), HandMadeSpan(name="last", instrumentation_info=InstrumentationInfo("b", ""))]
     bad_scope = InstrumentationInfo(Unreadable(), "1")
     bad_resource = UnreadableLabels({"a": "b"})
+    # Groups after a bad one are still written: a resource whose every span
+    # fails, then one whose labels cannot be read, then a good one.
+    only_bad_spans = Resource({"service.name": "only bad spans"})
+    good.append(HandMadeSpan(name="after", resource=Resource({"service.name": "after"})))
     spans = [
         good[0],
         HandMadeSpan(instrumentation_info=bad_scope),
         HandMadeSpan(instrumentation_info=bad_scope),
+        HandMadeSpan(resource=only_bad_spans, start_time=-1),
         HandMadeSpan(resource=bad_resource),
         HandMadeSpan(resource=bad_resource, instrumentation_info=bad_scope),
         HandMadeSpan(resource=bad_resource, instrumentation_info=InstrumentationInfo("x", "")),
         good[1],
+        good[2],
     ]
     failures = EncodingFailures()
     assert _protobuf_encoding.encode_request(spans, failures) == expected_bytes(good)
-    assert failures.dropped == 5
+    assert failures.dropped == 6
     with pytest.raises(RuntimeError):
         _protobuf_encoding.encode_request([HandMadeSpan(resource=bad_resource)])
     with pytest.raises(RuntimeError):
