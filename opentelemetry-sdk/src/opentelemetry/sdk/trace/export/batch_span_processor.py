@@ -129,12 +129,11 @@ class BatchExportSpanProcessor(SpanProcessor):
     fill the queue before the worker is scheduled. It never waits for a lock
     or for an export.
 
-    An export that returns ``FAILED_RETRYABLE`` is tried again with the same
-    spans, after a delay that doubles from 0.1 s up to 5 s, for as long as the
-    queue has room; once it is full (or at shutdown) the batch is given up so
-    that newer spans can go out, and counted in :attr:`spans_failed_export`.
-    An export that raises or returns ``FAILED_NOT_RETRYABLE`` is reported
-    (rate-limited) and its spans are counted likewise.
+    Each batch is handed to the exporter once: retrying is the exporter's
+    business (the OTLP exporter retries within its timeout), so an export
+    that returns ``FAILED_RETRYABLE`` or ``FAILED_NOT_RETRYABLE``, or
+    raises, is reported (rate-limited) and its spans are counted in
+    :attr:`spans_failed_export`.
 
     The worker survives whatever the exporter does, ``BaseException`` s
     such as ``asyncio.CancelledError`` or ``SystemExit`` included: each is
@@ -539,7 +538,7 @@ class BatchExportSpanProcessor(SpanProcessor):
 
     @property
     def failed_exports(self) -> int:
-        """Export calls that failed (raised or did not return ``SUCCESS``), retries included."""
+        """Export calls that failed (raised or did not return ``SUCCESS``)."""
         return self._failed_exports
 
     def __repr__(self) -> str:
