@@ -69,6 +69,9 @@ def test_adding_to_a_full_state_drops_the_last_entry_with_a_warning(caplog):
 def test_equality_is_dict_equality():
     assert TraceState([("a", "1"), ("b", "2")]) == {"b": "2", "a": "1"}
     assert TraceState([("a", "1")]) != TraceState([("a", "2")])
+    # Neither holding more entries nor fewer is equal.
+    assert TraceState([("a", "1"), ("b", "2")]) != TraceState([("a", "1")])
+    assert TraceState([("a", "1")]) != TraceState([("a", "1"), ("b", "2")])
 
 
 def test_repr_is_the_dict_of_entries():
