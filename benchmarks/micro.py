@@ -8,6 +8,7 @@ line that carries it says why it is there.
 """
 
 import argparse
+import binascii
 import collections
 import os
 import re
@@ -74,6 +75,7 @@ def _inject_setup():
         "span_id": context.span_id,
         "trace_state": state,
         "INVALID": 0,
+        "flags": "01",
     }
 
 
@@ -96,7 +98,7 @@ def _tracestate_setup():
         "match": trace_state._CANONICAL_HEADER_PATTERN.match(header),
         "new": dict.__new__,
         "init": dict.__init__,
-        "update": dict.update,
+        "set_default": dict.setdefault,
         "TraceState": trace_api.TraceState,
     }
 
@@ -215,7 +217,7 @@ TRICKS = [
     _Trick(
         "inject: traceparent as an f-string of to_bytes().hex()",
         "api/context/propagation/tracecontexthttptextformat.py inject",
-        "f\"00-{trace_id.to_bytes(16, 'big').hex()}-{span_id.to_bytes(8, 'big').hex()}-{'01'}\"",
+        "f\"00-{trace_id.to_bytes(16, 'big').hex()}-{span_id.to_bytes(8, 'big').hex()}-{flags}\"",
         "('00-%032x-%016x-00', '00-%032x-%016x-01')[1] % (trace_id, span_id)",
         _inject_setup,
     ),
@@ -236,10 +238,38 @@ TRICKS = [
     _Trick(
         "tracestate: two members from the match, not a split",
         "api/trace/trace_state.py _from_canonical_header",
-        "k, v, k2, v2, more = match.groups()\nts = new(TraceState)\nupdate(ts, {k: v, k2: v2})",
+        "k, v, k2, v2, more = match.groups()\nts = new(TraceState)\n"
+        "set_default(ts, k, v)\nset_default(ts, k2, v2)",
         "kv = header.replace('=', ',').split(',')\npairs = iter(kv)\n"
         "ts = new(TraceState)\ninit(ts, zip(pairs, pairs))",
         _tracestate_setup,
+    ),
+    _Trick(
+        "tracestate: entries stored by dict.setdefault",
+        "api/trace/trace_state.py _from_canonical_header",
+        "ts = new(TraceState)\nset_default(ts, k, v)\nset_default(ts, k2, v2)",
+        "ts = new(TraceState)\nupdate(ts, {k: v, k2: v2})",
+        lambda: {
+            "new": dict.__new__,
+            "set_default": dict.setdefault,
+            "update": dict.update,
+            "TraceState": trace_api.TraceState,
+            "k": "dd",
+            "v": "s:1;o:rum;p:00f067aa0ba902b7;t.dm:-4",
+            "k2": "congo",
+            "v2": "t61rcWkgMzE",
+        },
+    ),
+    _Trick(
+        "extract: an id by unhexlify and from_bytes",
+        "api/context/propagation/tracecontexthttptextformat.py extract",
+        "from_bytes(unhexlify(digits), 'big')",
+        "int(digits, 16)",
+        lambda: {
+            "digits": "4bf92f3577b34da6a3ce929d0e0e4736",
+            "from_bytes": int.from_bytes,
+            "unhexlify": binascii.unhexlify,
+        },
     ),
     _Trick(
         "extract: a remote SpanContext's slots filled directly",

@@ -31,6 +31,13 @@ def test_a_slot_is_named_and_its_context_variable_named_after_it():
     assert slot.contextvar.name == "opentelemetry.colour"
 
 
+def test_a_slot_with_a_callable_default_names_its_context_variable_after_it_too():
+    context = type("IsolatedContext", (AsyncRuntimeContext,), {})()
+    slot = context.register_slot("baggage", list)
+    assert slot.name == "baggage" and slot.default is list
+    assert slot.contextvar.name == "opentelemetry.baggage"
+
+
 def test_a_wrapped_call_gets_its_positional_and_keyword_arguments(context):
     context.register_slot("request", None)
     context.request = "captured"

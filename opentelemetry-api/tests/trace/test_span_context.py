@@ -44,6 +44,21 @@ def test_equal_contexts_compare_and_hash_equal():
     assert a != trace.SpanContext(1, 3, trace.TraceOptions(1))
 
 
+def test_contexts_differing_in_any_one_field_are_unequal_both_ways():
+    state = trace.TraceState({"k": "v"})
+    context = trace.SpanContext(1, 2, trace.TraceOptions(1), state)
+    others = [
+        trace.SpanContext(9, 2, trace.TraceOptions(1), state),
+        trace.SpanContext(1, 9, trace.TraceOptions(1), state),
+        trace.SpanContext(1, 2, trace.TraceOptions(0), state),
+        # A trace state holding more entries, or fewer, is a different one.
+        trace.SpanContext(1, 2, trace.TraceOptions(1), trace.TraceState({"k": "v", "m": "w"})),
+        trace.SpanContext(1, 2, trace.TraceOptions(1), trace.TraceState()),
+    ]
+    for other in others:
+        assert context != other and other != context
+
+
 def test_the_propagators_fast_remote_context_matches_the_constructor_in_every_slot():
     from opentelemetry.trace.span_context import _remote_span_context
 

@@ -69,6 +69,9 @@ def test_adding_to_a_full_state_drops_the_last_entry_with_a_warning(caplog):
 def test_equality_is_dict_equality():
     assert TraceState([("a", "1"), ("b", "2")]) == {"b": "2", "a": "1"}
     assert TraceState([("a", "1")]) != TraceState([("a", "2")])
+    # Neither holding more entries nor fewer is equal.
+    assert TraceState([("a", "1"), ("b", "2")]) != TraceState([("a", "1")])
+    assert TraceState([("a", "1")]) != TraceState([("a", "1"), ("b", "2")])
 
 
 def test_repr_is_the_dict_of_entries():
@@ -97,6 +100,16 @@ def test_from_header_reads_members_in_order():
 def test_from_header_round_trips_to_header():
     header = "a=1,b@c=x y,d=!\"#"
     assert TraceState.from_header([header]).to_header() == header
+
+def test_from_header_on_a_subclass_builds_that_subclass():
+    class VendorTraceState(TraceState):
+        __slots__ = ()
+
+    for header in ("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", " rojo=00f067aa0ba902b7 ,"):
+        state = VendorTraceState.from_header([header])
+        assert type(state) is VendorTraceState
+        assert state["rojo"] == "00f067aa0ba902b7"
+
 
 
 @pytest.mark.parametrize(

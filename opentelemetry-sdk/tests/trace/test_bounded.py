@@ -63,3 +63,30 @@ def test_a_span_reads_its_drops_from_one_place():
     assert (span.dropped_attributes, span.dropped_events, span.dropped_links) == (2, 1, 1)
     assert dict(span.attributes) == {"c": 3}
     assert [event.name for event in span.events] == ["e2"]
+
+
+def test_truncation_keeps_a_string_within_the_limit_whole():
+    assert _bounded.truncate_attribute_value("abc", 3) == "abc"
+    assert _bounded.truncate_attribute_value("abcd", 3) == "abc"
+    assert _bounded.truncate_attribute_value("", 0) == ""
+    assert _bounded.truncate_attribute_value(["abc", "abcd"], 3) == ["abc", "abc"]
+
+
+def test_set_evicting_survives_another_thread_removing_the_key_first():
+    class RemovedByAnotherThread(dict):
+        """The key goes away between set_evicting's look and its update."""
+
+        def __contains__(self, key):
+            found = super().__contains__(key)
+            super().pop(key, None)
+            return found
+
+    attributes = RemovedByAnotherThread(a=1)
+    assert _bounded.set_evicting(attributes, "a", 2, 5) == 0
+    assert dict(attributes) == {"a": 2}
+
+
+def test_drops_are_counted_with_the_lock_renewed_as_in_a_forked_child():
+    _bounded._renew_lock_in_child()  # what the fork hook runs in the child
+    counts = _bounded.count_drops(None, "links", 1)
+    assert _bounded.count_drops(counts, "links", 2).links == 3

@@ -54,11 +54,13 @@ def test_times_past_the_bounds_are_logged_and_replaced_by_now(bad, caplog):
 def test_event_timestamps_at_the_bounds_are_kept(timestamp, caplog):
     tracer, _ = _tracer()
     span = tracer.start_span("s")
+    lazy = trace_api.Event("lazy", {}, timestamp)
     with caplog.at_level(logging.WARNING):
         span.add_event("direct", timestamp=timestamp)
-        span.add_lazy_event(trace_api.Event("lazy", {}, timestamp))
+        span.add_lazy_event(lazy)
         span.add_lazy_event(trace_api.Event("lazy with attributes", {"a": 1}, timestamp))
     assert [event.timestamp for event in span.events] == [timestamp] * 3
+    assert span.events[1] is lazy  # a clean event at the bound is kept as given, not rebuilt
     assert caplog.records == []
 
 

@@ -117,9 +117,11 @@ class ProbabilitySampler(Sampler):
     #: The largest value of the trace id's low 64 bits.
     TRACE_ID_LIMIT = (1 << 64) - 1
 
+    # Both set by the rate setter, which __init__ calls.
+    _rate: float
+    _bound: int
+
     def __init__(self, rate: float) -> None:
-        self._rate = 0.0
-        self._bound = 0
         self.rate = rate
 
     @classmethod

@@ -49,14 +49,15 @@ _MEMBER_PATTERN = re.compile("(" + _KEY + ")=(" + _VALUE + r")\Z")
 #: The W3C limit on list members.
 MAX_ENTRIES = 32
 # The common header, as this module writes it: 1 to 32 members, no empty
-# members and no whitespace around them. One match validates all of it, in
-# time linear in its length: a key cannot hold "=" nor a value ",", so each
-# member can end in only one place and nothing backtracks. It
-# also captures the keys and values of the first two members (what most
-# headers hold) and the rest of the header, if any, from its comma.
+# members and no whitespace around them. One match validates all of it: a
+# key cannot hold "=" nor a value ",", so each member can end in only one
+# place and nothing backtracks past it. It also captures the keys and
+# values of the first two members (what most headers hold) and the rest of
+# the header, if any, from its comma.
 _CANONICAL_MEMBER = _KEY + "=" + _VALUE
 _CANONICAL_HEADER_PATTERN = re.compile(
-    "({key})=({value})(?:,({key})=({value})(,{member}(?:,{member}){{0,{more}}}{p})?{p})?{p}\\Z".format(
+    "({key})=({value})(?:,({key})=({value})(,{member}(?:,{member}){{0,{more}}}{p})?{p})?{p}"
+    "\\Z".format(
         key=_KEY, value=_VALUE, member=_CANONICAL_MEMBER, more=MAX_ENTRIES - 3, p=_POSSESSIVE
     )
 )
@@ -320,6 +321,7 @@ class TraceState(dict[str, str]):
 _new_dict = dict.__new__
 _dict_init = dict.__init__
 _set_item = dict.__setitem__
+_set_default = dict.setdefault
 _update = dict.update
 
 
@@ -327,8 +329,8 @@ def _from_canonical_header(header: str) -> Optional[TraceState]:
     """The trace state of the usual header, as :meth:`TraceState.to_header` writes it; else ``None``.
 
     One match validates the whole header (1 to 32 members, no whitespace or
-    empty members), in time linear in its length; a header longer than 32
-    maximal members is refused before any pattern reads it. The entries are
+    empty members); a header longer than 32 maximal members is refused
+    before any pattern reads it. The entries are
     parsed at once, not on first read: a trace state is a dict, and C code
     that reads a dict's storage directly (:func:`json.dumps`) must see them.
     ``None`` sends anything else (and a repeated key) to the general rules
@@ -346,13 +348,15 @@ def _from_canonical_header(header: str) -> Optional[TraceState]:
     # Built directly: __init__ would validate every entry again, and the
     # header is already the one to_header would write.
     trace_state = _new_dict(TraceState)
-    if second_key is None:
-        _set_item(trace_state, key, value)
-    elif more is None:
-        # Two members, taken from the match: cheaper than splitting the header.
-        if second_key == key:  # a key repeats: the general rules keep the first
-            return None
-        _update(trace_state, {key: value, second_key: second_value})
+    if more is None:
+        # One or two members, taken from the match: cheaper than splitting
+        # the header. dict.setdefault on the empty dict stores as
+        # dict.__setitem__ would, and its C call costs less.
+        _set_default(trace_state, key, value)
+        if second_key is not None:
+            if second_key == key:  # a key repeats: the general rules keep the first
+                return None
+            _set_default(trace_state, second_key, second_value)
     else:
         # Neither keys nor values may hold "=" or ",", so in a valid header
         # the two alternate in one split: cheaper than splitting each member.

@@ -4,7 +4,8 @@ Valid contexts survive inject -> extract unchanged but for the reserved flag
 bits, which are sent as zero. Keys, values and flags range over the whole of
 what the Recommendation allows. Megabyte inputs are rejected without raising;
 that oversized input is refused before any pattern looks at it is checked by
-counting the pattern's work (tests/test_propagation_limits.py has each bound).
+counting the characters the patterns are handed (test_propagation_limits.py has
+each bound).
 """
 
 import string

@@ -245,12 +245,24 @@ def test_extract_of_arbitrary_headers_never_raises(headers):
     assert context is trace.INVALID_SPAN_CONTEXT or context.is_valid()
 
 
-@given(st.integers(1, 2**128 - 1), st.integers(1, 2**64 - 1), st.booleans())
-def test_inject_then_extract_round_trips(trace_id, span_id, sampled):
-    context = trace.SpanContext(trace_id, span_id, trace.TraceOptions(int(sampled)))
+@given(
+    st.integers(1, 2**128 - 1), st.integers(1, 2**64 - 1), st.integers(0, 255), st.booleans()
+)
+def test_inject_then_extract_round_trips(trace_id, span_id, flags, single_header):
+    context = trace.SpanContext(trace_id, span_id, trace.TraceOptions(flags))
     carrier = {}
-    FORMAT.inject(trace.DefaultSpan(context), dict.__setitem__, carrier)
-    assert FORMAT.extract(getter, carrier) == context
+    B3Format(single_header=single_header).inject(
+        trace.DefaultSpan(context), dict.__setitem__, carrier
+    )
+    # B3 carries the sampled bit only: every other flag bit is left behind.
+    sampled = flags & trace.TraceOptions.SAMPLED
+    if single_header:
+        assert carrier[FORMAT.SINGLE_HEADER_KEY].endswith("-{}".format(sampled))
+    else:
+        assert carrier[FORMAT.SAMPLED_KEY] == str(sampled)
+    assert FORMAT.extract(getter, carrier) == trace.SpanContext(
+        trace_id, span_id, trace.TraceOptions(sampled)
+    )
 
 
 def test_extract_and_inject_work_through_the_class_as_in_v03():

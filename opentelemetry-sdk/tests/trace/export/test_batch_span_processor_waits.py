@@ -38,8 +38,15 @@ class FakeClock:
         self.caller_waits = []
         #: Whether each of those waits ended because what it waited for happened.
         self.caller_wait_results = []
+        #: When set, waits do not move the clock: no delay ever passes.
+        self.frozen = False
+        #: Cleared, it holds a new worker at its first reading of the clock.
+        self.worker_may_start = threading.Event()
+        self.worker_may_start.set()
 
     def monotonic(self):
+        if threading.current_thread().name == "BatchExportSpanProcessor":
+            self.worker_may_start.wait(WAIT)
         return self.now
 
 
@@ -56,7 +63,8 @@ def clock(monkeypatch):
             # A short real pause keeps an idle worker from spinning the CPU.
             if super().wait(0.001):
                 return True
-            fake.now += timeout
+            if not fake.frozen:
+                fake.now += timeout
             return self.is_set()
 
     class RecordedCondition(threading.Condition):
@@ -143,6 +151,78 @@ def test_idle_worker_sleeps_the_schedule_delay_given_in_milliseconds(clock, dela
         processor.shutdown()
 
 
+def test_idle_worker_sleeps_one_schedule_delay_after_another(clock):
+    processor = BatchExportSpanProcessor(ScriptedExporter(), schedule_delay_millis=2500)
+    try:
+        assert _wait_until(lambda: len(clock.event_waits) >= 4)
+        assert clock.event_waits[:4] == [2.5] * 4
+    finally:
+        processor.shutdown()
+
+
+def _waits_after(clock, action, count=2):
+    """Run ``action``, then return once the worker has waited ``count`` more times.
+
+    Two more waits: the worker looked at the queue at least once after ``action``.
+    """
+    before = len(clock.event_waits)
+    action()
+    return _wait_until(lambda: len(clock.event_waits) >= before + count)
+
+
+def test_a_partial_batch_waits_for_the_schedule_delay_first_and_after_an_export(clock):
+    clock.frozen = True  # the delay never passes
+    gate = threading.Event()
+    exporter = ScriptedExporter(gate=gate)
+    processor = BatchExportSpanProcessor(
+        exporter, schedule_delay_millis=2500, max_export_batch_size=2
+    )
+    try:
+        assert _waits_after(clock, lambda: processor.on_end(_ended_span(1)))
+        assert not exporter.entered.is_set()  # one span of two: it waits for the delay
+
+        processor.on_end(_ended_span(2))  # a full batch goes out at once
+        assert exporter.entered.wait(WAIT)
+        processor.on_end(_ended_span(3))  # queued while the export runs
+        assert _waits_after(clock, gate.set)
+        assert [span.context.span_id for span in exporter.exported] == [1, 2]
+        assert processor.spans_queued == 3 and len(processor.queue) == 1
+    finally:
+        gate.set()
+        processor.shutdown()
+    assert [span.context.span_id for span in exporter.exported] == [1, 2, 3]
+
+
+def test_a_span_queued_before_the_worker_starts_waits_for_the_schedule_delay(clock):
+    clock.frozen = True  # the delay never passes
+    clock.worker_may_start.clear()
+    exporter = ScriptedExporter()
+    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=2500)
+    try:
+        processor.on_end(_ended_span(1))
+        assert _waits_after(clock, clock.worker_may_start.set)
+        assert not exporter.entered.is_set()
+    finally:
+        clock.worker_may_start.set()
+        processor.shutdown()
+    assert [span.context.span_id for span in exporter.exported] == [1]
+
+
+def test_partial_batches_keep_going_out_one_schedule_delay_apart(clock, caplog):
+    exporter = ScriptedExporter(clock)
+    processor = BatchExportSpanProcessor(exporter, schedule_delay_millis=2500)
+    try:
+        with caplog.at_level(logging.WARNING):
+            for number in (1, 2, 3):
+                processor.on_end(_ended_span(number))
+                assert _wait_until(lambda: len(exporter.exported) == number)
+        assert processor.worker_thread.is_alive()
+        assert set(clock.event_waits) == {2.5}
+        assert caplog.records == []
+    finally:
+        processor.shutdown()
+
+
 # -- how long callers wait ------------------------------------------------
 
 
@@ -160,6 +240,30 @@ def test_force_flush_waits_its_timeout_given_in_milliseconds(clock, timeout_mill
         processor.shutdown()
 
 
+def test_force_flush_asks_for_v03s_default_of_30_seconds(clock, caplog):
+    processor = BatchExportSpanProcessor(ScriptedExporter())
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert processor.force_flush() is True  # nothing queued: the wait ends at once
+            assert processor.force_flush("soon") is True  # type: ignore[arg-type]
+        assert clock.caller_waits == [30.0, 30.0]
+        assert "force_flush timeout of type str is not a number" in caplog.text
+    finally:
+        processor.shutdown()
+
+
+def test_a_flush_that_finishes_in_time_logs_nothing(clock, caplog):
+    processor = BatchExportSpanProcessor(ScriptedExporter())
+    try:
+        processor.on_end(_ended_span())
+        with caplog.at_level(logging.WARNING):
+            assert processor.force_flush(1000) is True
+            assert processor.force_flush(1000) is True  # nothing pending
+        assert caplog.records == []
+    finally:
+        processor.shutdown()
+
+
 def test_force_flush_with_a_negative_timeout_does_not_wait(clock):
     gate = threading.Event()
     processor = BatchExportSpanProcessor(ScriptedExporter(gate=gate))
@@ -167,6 +271,20 @@ def test_force_flush_with_a_negative_timeout_does_not_wait(clock):
         processor.on_end(_ended_span())
         assert processor.force_flush(-5) is False
         assert clock.caller_waits == [0]
+    finally:
+        gate.set()
+        processor.shutdown()
+
+
+def test_v03_export_waits_at_most_the_export_timeout(clock, caplog):
+    gate = threading.Event()
+    processor = BatchExportSpanProcessor(ScriptedExporter(gate=gate), export_timeout_millis=150)
+    try:
+        processor.on_end(_ended_span())
+        with caplog.at_level(logging.WARNING):
+            processor.export()
+        assert clock.caller_waits == [0.15]
+        assert "timed out after 150 ms; 1 spans not yet exported" in caplog.text
     finally:
         gate.set()
         processor.shutdown()
@@ -190,6 +308,47 @@ def test_flush_after_shutdown_stops_waiting_once_the_worker_is_done(clock, caplo
     with caplog.at_level(logging.WARNING):
         assert processor.force_flush(200) is False
     assert clock.caller_wait_results == [True]  # ended by the worker's state, not the timeout
+
+
+def test_flush_after_giving_up_on_a_hung_worker_stops_waiting_at_once(clock, caplog):
+    gate = threading.Event()
+    exporter = ScriptedExporter(gate=gate)
+    processor = BatchExportSpanProcessor(exporter, export_timeout_millis=100)
+    try:
+        processor.on_end(_ended_span(1))
+        assert exporter.entered.wait(WAIT)  # the worker hangs in export
+        with caplog.at_level(logging.WARNING):
+            processor.shutdown()
+        assert "did not finish within 100 ms; 1 spans lost" in caplog.text
+        assert processor.spans_list == []  # v0.3's view of the batch: given up, none
+        processor._queue.append(_ended_span(2))  # the moment before a late span is taken back
+        del clock.caller_wait_results[:]
+        assert processor.force_flush(200) is False
+        assert clock.caller_wait_results == [True]  # ended by giving up, not by the timeout
+    finally:
+        gate.set()
+
+
+def test_spans_lost_to_a_hung_worker_add_to_earlier_failures(clock, caplog):
+    gate = threading.Event()
+    exporter = ScriptedExporter(results=[SpanExportResult.FAILED_NOT_RETRYABLE])
+    processor = BatchExportSpanProcessor(exporter, export_timeout_millis=100, max_export_batch_size=2)
+    try:
+        processor.on_end(_ended_span(1))
+        processor.on_end(_ended_span(2))
+        assert _wait_until(lambda: processor.spans_failed_export == 2)
+        exporter.gate = gate
+        exporter.entered.clear()
+        processor.on_end(_ended_span(3))
+        processor.on_end(_ended_span(4))
+        assert exporter.entered.wait(WAIT)  # the worker hangs exporting 3 and 4
+        processor.on_end(_ended_span(5))
+        with caplog.at_level(logging.WARNING):
+            processor.shutdown()
+        assert processor.spans_failed_export == 2 + 3
+        assert processor.failed_exports == 1
+    finally:
+        gate.set()
 
 
 # -- the queue bound ------------------------------------------------------
@@ -252,7 +411,9 @@ def test_processor_shut_down_before_a_fork_stays_shut_down_in_the_child():
             logging.disable(logging.WARNING)
             processor.on_end(_ended_span())
             dropped = processor.spans_dropped_after_shutdown
-            alive = [t for t in threading.enumerate() if t.name == "BatchExportSpanProcessor"]
+            # This processor's worker only: other tests' processors still
+            # running start workers of their own in the child.
+            alive = processor.worker_thread.is_alive()
             code = 0 if dropped == 1 and not alive and not exporter.exported else 2
         finally:
             os._exit(code)

@@ -159,3 +159,13 @@ def test_shutdown_shuts_the_exporter_down():
     source, _ = _tracer(SimpleExportSpanProcessor(exporter))
     source.shutdown()
     assert exporter.export([]) is SpanExportResult.FAILED_NOT_RETRYABLE
+
+
+def test_the_processor_exports_on_with_its_lock_renewed_after_a_fork():
+    """``_renew_locks_after_fork`` is what the SDK's fork hook calls in the child."""
+    exporter = InMemorySpanExporter()
+    processor = SimpleExportSpanProcessor(exporter)
+    source, tracer = _tracer(processor)
+    processor._renew_locks_after_fork()
+    tracer.start_span("after-fork").end()
+    assert [s.name for s in exporter.get_finished_spans()] == ["after-fork"]

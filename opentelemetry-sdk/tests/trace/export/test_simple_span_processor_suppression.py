@@ -27,3 +27,17 @@ def test_export_and_shutdown_run_with_instrumentation_suppressed_and_restore_it(
     processor.shutdown()
     assert exporter.seen == [("export", True), ("shutdown", True)]
     assert not Context.suppress_instrumentation
+
+
+def test_the_first_export_of_a_process_registers_the_slot_and_runs_suppressed(monkeypatch):
+    from opentelemetry.sdk.trace import _suppression
+
+    monkeypatch.setattr(_suppression, "var_if_registered", None)  # as before any export
+    exporter = _SeesSuppression()
+    processor = SimpleExportSpanProcessor(exporter)
+    span = Span("s", SpanContext(1, 2))
+    span.start()
+    processor.on_end(span)
+    assert exporter.seen == [("export", True)]
+    assert _suppression.var_if_registered is not None
+    assert not Context.suppress_instrumentation

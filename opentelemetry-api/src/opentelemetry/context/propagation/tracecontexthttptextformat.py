@@ -8,6 +8,7 @@ Implements the W3C Trace Context Recommendation (Level 1), section 3
 version, trace id, parent (span) id and trace flags, in lower-case hex.
 """
 
+import binascii
 import logging
 import re
 from typing import Any, Optional, Tuple, TypeVar
@@ -52,6 +53,8 @@ _VERSION_00_LENGTH = 55
 # the Recommendation lets parsers "disallow prohibitively large headers".
 _MAX_TRACEPARENT_LENGTH = 512
 _OWS = " \t"
+_from_bytes = int.from_bytes
+_unhexlify = binascii.unhexlify
 # What nearly every request carries: exactly version 00. On a value of that
 # length, this one match stands in for the general path's strip, pattern and
 # version tests; anything it rejects, or with an all-zero id, takes the
@@ -158,8 +161,10 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
             )
             if match is not None:
                 trace_id_hex, span_id_hex, last_flags_digit = match.groups()
-                trace_id = int(trace_id_hex, 16)
-                span_id = int(span_id_hex, 16)
+                # The pattern checked the digits: unhexlify and from_bytes cost
+                # less than int(hex, 16), whose parser allows signs and "_".
+                trace_id = _from_bytes(_unhexlify(trace_id_hex), "big")
+                span_id = _from_bytes(_unhexlify(span_id_hex), "big")
                 options = _OPTIONS_BY_LAST_FLAGS_DIGIT[last_flags_digit]
             if match is None or not trace_id or not span_id:  # the general rules decide
                 parsed = _parse_traceparent(value)
@@ -209,11 +214,9 @@ class TraceContextHTTPTextFormat(HTTPTextFormat):
             # costs less than "%032x" formatting (which pads through
             # intermediate strings), and refuses an id out of range.
             flags = "01" if context.trace_options & _SAMPLED else "00"
-            set_in_carrier(
-                carrier,
-                _TRACEPARENT,
-                f"00-{trace_id.to_bytes(16, 'big').hex()}-{span_id.to_bytes(8, 'big').hex()}-{flags}",
-            )
+            trace_id_hex = trace_id.to_bytes(16, "big").hex()
+            span_id_hex = span_id.to_bytes(8, "big").hex()
+            set_in_carrier(carrier, _TRACEPARENT, f"00-{trace_id_hex}-{span_id_hex}-{flags}")
             trace_state = context.trace_state
             try:
                 # The header to_header() cached, read without the call; empty

@@ -128,7 +128,7 @@ def truncate_attribute_value(value: Any, max_length: int) -> Any:
     values are returned unchanged.
     """
     if type(value) is str:
-        return value[:max_length] if len(value) > max_length else value
+        return value[:max_length]  # a str no longer than that comes back as the same object
     if type(value) is list and value and type(value[0]) is str:
         return [element[:max_length] for element in value]
     return value

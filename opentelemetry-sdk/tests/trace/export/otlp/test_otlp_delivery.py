@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import threading
+import types
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,35 @@ def test_503_then_200_succeeds_with_one_retry(receiver, short_backoff):
     exporter.shutdown()
 
     assert len(receiver.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "draw, waits",
+    [
+        ("lowest", [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 16.0]),
+        ("highest", [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 32.0]),
+    ],
+)
+def test_backoff_doubles_from_one_second_to_a_32_second_cap_half_of_it_random(
+    receiver, fake_time, monkeypatch, draw, waits
+):
+    drawn = []
+
+    def uniform(low, high):
+        drawn.append((low, high))
+        return low if draw == "lowest" else high
+
+    monkeypatch.setattr(_http_sender, "random", types.SimpleNamespace(uniform=uniform))
+    receiver.respond(503, times=7)
+    exporter = OTLPSpanExporter(receiver.endpoint, timeout=120)
+
+    assert exporter.export(make_spans()) is SpanExportResult.SUCCESS
+    exporter.shutdown()
+
+    assert len(receiver.requests) == 8
+    # 1 s, doubling, capped at 32 s: the first half of each fixed, the second drawn.
+    assert fake_time.sleeps == waits
+    assert drawn == [(0, delay / 2) for delay in (1, 2, 4, 8, 16, 32, 32)]
 
 
 def test_429_is_retried_after_the_delay_retry_after_asks(receiver, short_backoff, fake_time):

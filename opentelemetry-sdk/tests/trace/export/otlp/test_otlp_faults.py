@@ -404,11 +404,15 @@ def test_a_huge_retry_after_holds_back_exports_for_five_minutes_at_most(receiver
     exporter = OTLPSpanExporter(receiver.endpoint, timeout=5)
 
     assert exporter.export(make_spans()) is SpanExportResult.FAILED_RETRYABLE
-    fake_time.advance(_http_sender.MAX_RETRY_AFTER_SECONDS)
+    fake_time.advance(300 - 5)  # 5 s of the 300 left: the export's whole timeout
+    assert exporter.export(make_spans()) is SpanExportResult.FAILED_RETRYABLE
+    assert len(receiver.requests) == 1
+    fake_time.advance(5)  # five minutes since the answer: no longer held back
     assert exporter.export(make_spans()) is SpanExportResult.SUCCESS
     exporter.shutdown()
 
     assert len(receiver.requests) == 2
+    assert fake_time.sleeps == []
 
 
 # -- 6: an encrypted client key is refused, never prompted for ---------------

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from typing import Deque, List, Optional, Tuple
+from typing import Deque, List, Sequence, Tuple
 
 from opentelemetry.util._error_handler import report_exception, report_failure
 from ..._fork_safety import renew_locks_after_fork, reset_after_fork
@@ -129,12 +129,11 @@ class BatchExportSpanProcessor(SpanProcessor):
     fill the queue before the worker is scheduled. It never waits for a lock
     or for an export.
 
-    An export that returns ``FAILED_RETRYABLE`` is tried again with the same
-    spans, after a delay that doubles from 0.1 s up to 5 s, for as long as the
-    queue has room; once it is full (or at shutdown) the batch is given up so
-    that newer spans can go out, and counted in :attr:`spans_failed_export`.
-    An export that raises or returns ``FAILED_NOT_RETRYABLE`` is reported
-    (rate-limited) and its spans are counted likewise.
+    Each batch is handed to the exporter once: retrying is the exporter's
+    business (the OTLP exporter retries within its timeout), so an export
+    that returns ``FAILED_RETRYABLE`` or ``FAILED_NOT_RETRYABLE``, or
+    raises, is reported (rate-limited) and its spans are counted in
+    :attr:`spans_failed_export`.
 
     The worker survives whatever the exporter does, ``BaseException`` s
     such as ``asyncio.CancelledError`` or ``SystemExit`` included: each is
@@ -238,11 +237,12 @@ class BatchExportSpanProcessor(SpanProcessor):
         self._settled = threading.Condition(self._lock)
         # Set when the worker should look at the queue before its delay is up.
         self._wake = threading.Event()
-        self._yield_at_length = max(self.max_queue_size * 3 // 4, self.max_export_batch_size)
+        self._yield_at_length = max(self.max_queue_size * 3 / 4, self.max_export_batch_size)
         self._stopping = False
         self._worker_done = False
         self._flush_up_to = 0
-        self._in_flight: Optional[List[Span]] = None
+        # The batch the worker is exporting; empty between exports.
+        self._in_flight: Sequence[Span] = ()
         self._taken = 0
         self._exported = 0
         self._dropped_queue_full = 0
@@ -313,12 +313,14 @@ class BatchExportSpanProcessor(SpanProcessor):
         The span was appended after shutdown began, maybe after the worker's
         last look at the queue. Each late caller removes one span (most
         likely its own), so nothing is left behind and nothing counted twice.
+        Under the lock, so the worker never sees the queue shrink while it
+        takes a batch.
         """
-        try:
-            self._queue.pop()
-        except IndexError:  # the worker's final drain already took it
-            return
         with self._lock:
+            try:
+                self._queue.pop()
+            except IndexError:  # the worker's final drain already took it
+                return
             self._dropped_after_shutdown += 1
             first = self._dropped_after_shutdown == 1
         if first:
@@ -352,7 +354,7 @@ class BatchExportSpanProcessor(SpanProcessor):
             wake.clear()
             with self._lock:
                 if self._stopping:
-                    break
+                    return
                 due = max(due, self._flush_up_to)
                 taken = self._taken
             queued = len(queue)
@@ -384,13 +386,8 @@ class BatchExportSpanProcessor(SpanProcessor):
     def _export_next_batch(self) -> None:
         """Take up to a batch off the queue, export it and count the outcome."""
         queue = self._queue
-        with self._lock:
-            batch: List[Span] = []
-            for _ in range(min(len(queue), self.max_export_batch_size)):
-                try:
-                    batch.append(queue.popleft())
-                except IndexError:  # a span ended after shutdown took itself back
-                    break
+        with self._lock:  # only appends happen without it: the length can only grow
+            batch = [queue.popleft() for _ in range(min(len(queue), self.max_export_batch_size))]
             self._taken += len(batch)
             self._in_flight = batch
         if not batch:
@@ -399,7 +396,7 @@ class BatchExportSpanProcessor(SpanProcessor):
         with self._lock:
             if self._in_flight is not batch:  # shutdown gave up waiting and counted it
                 return
-            self._in_flight = None
+            self._in_flight = ()
             if exported:
                 self._exported += len(batch)
             else:
@@ -419,15 +416,15 @@ class BatchExportSpanProcessor(SpanProcessor):
         try:
             result = self.span_exporter.export(batch)
         except BaseException:  # an exporter must not stop the worker, whatever it raises
-            report_exception(logger, "%r failed to export spans", self.span_exporter)
-            result = SpanExportResult.FAILED_NOT_RETRYABLE
-        if result is SpanExportResult.SUCCESS:
-            return True
+            report_exception(logger, "%r failed to export spans; they are lost", self.span_exporter)
+        else:
+            if result is SpanExportResult.SUCCESS:
+                return True
+            report_failure(
+                logger, "%r did not export spans (%s); they are lost", self.span_exporter, result
+            )
         with self._lock:
             self._failed_exports += 1
-        report_failure(
-            logger, "%r did not export spans (%s); they are lost", self.span_exporter, result
-        )
         return False
 
     # -- control ---------------------------------------------------------
@@ -491,8 +488,8 @@ class BatchExportSpanProcessor(SpanProcessor):
     def _give_up_on_worker(self) -> None:
         """Count the spans the stuck worker still holds as lost."""
         with self._lock:
-            lost = len(self._in_flight or ())
-            self._in_flight = None
+            lost = len(self._in_flight)
+            self._in_flight = ()
             while True:
                 try:
                     self._queue.popleft()
@@ -541,7 +538,7 @@ class BatchExportSpanProcessor(SpanProcessor):
 
     @property
     def failed_exports(self) -> int:
-        """Export calls that failed (raised or did not return ``SUCCESS``), retries included."""
+        """Export calls that failed (raised or did not return ``SUCCESS``)."""
         return self._failed_exports
 
     def __repr__(self) -> str:
@@ -598,4 +595,4 @@ class BatchExportSpanProcessor(SpanProcessor):
     @property
     def spans_list(self) -> List[Span]:
         """The batch being exported now; empty between exports."""
-        return list(self._in_flight or ())
+        return list(self._in_flight)

@@ -61,9 +61,19 @@ def _integer(value: Any) -> str:
     raise TypeError("expected an integer, got {}".format(type(value).__name__))
 
 
-def _json_string_of(value: Any) -> str:
-    """An integer as a JSON string, as proto3 JSON writes 64-bit integers."""
-    return '"' + _integer(value) + '"'
+# Times are ``fixed64``: nanoseconds since the epoch, unsigned.
+_TIME_MAX = (1 << 64) - 1
+
+
+def _time(value: Any) -> str:
+    """A time as a JSON string, as proto3 JSON writes 64-bit integers.
+
+    A time OTLP cannot hold raises ``ValueError`` (see ``_integer``).
+    """
+    text = _integer(value)
+    if not 0 <= value <= _TIME_MAX:
+        raise ValueError("time {} is outside 0..2**64-1".format(text))
+    return '"' + text + '"'
 
 
 def _text(value: Any) -> str:
@@ -181,10 +191,11 @@ def _event_object(event: trace_api.Event) -> str:
     else:
         attributes_field = ""
     timestamp, name = event.timestamp, event.name
-    if type(timestamp) is int and type(name) is str:  # one f-string: one allocation
+    # The usual event, in one f-string (one allocation); the others are checked.
+    if type(timestamp) is int and type(name) is str and 0 <= timestamp <= _TIME_MAX:
         return f'{{"timeUnixNano":"{timestamp}","name":{_string(name)}{attributes_field}}}'
     return (
-        f'{{"timeUnixNano":{_json_string_of(timestamp)}'
+        f'{{"timeUnixNano":{_time(timestamp)}'
         f',"name":{_text(name)}{attributes_field}}}'
     )
 
@@ -238,12 +249,17 @@ def _span(span: Span) -> str:
     kind = span.kind
     kind_field = _KIND_FIELDS.get(id(kind), _OTHER_KIND_FIELD)
     start_time, end_time = span.start_time, span.end_time
-    if type(start_time) is int and type(end_time) is int and start_time and end_time:
+    if (
+        type(start_time) is int
+        and type(end_time) is int
+        and 0 < start_time <= _TIME_MAX
+        and 0 < end_time <= _TIME_MAX
+    ):
         times = f',"startTimeUnixNano":"{start_time}","endTimeUnixNano":"{end_time}"'
-    else:  # either is unset (left out), or not a plain int
-        times = ',"startTimeUnixNano":' + _json_string_of(start_time) if start_time else ""
+    else:  # either is unset (left out), not a plain int, or out of range (checked)
+        times = ',"startTimeUnixNano":' + _time(start_time) if start_time else ""
         if end_time:
-            times += ',"endTimeUnixNano":' + _json_string_of(end_time)
+            times += ',"endTimeUnixNano":' + _time(end_time)
     trace_id, span_id = context.trace_id, context.span_id
     # bytes.hex() is cheaper than format(); an id out of range raises OverflowError.
     trace_id_hex = trace_id.to_bytes(16, "big").hex()
