@@ -98,7 +98,7 @@ def _tracestate_setup():
         "match": trace_state._CANONICAL_HEADER_PATTERN.match(header),
         "new": dict.__new__,
         "init": dict.__init__,
-        "update": dict.update,
+        "set_default": dict.setdefault,
         "TraceState": trace_api.TraceState,
     }
 
@@ -238,10 +238,27 @@ TRICKS = [
     _Trick(
         "tracestate: two members from the match, not a split",
         "api/trace/trace_state.py _from_canonical_header",
-        "k, v, k2, v2, more = match.groups()\nts = new(TraceState)\nupdate(ts, {k: v, k2: v2})",
+        "k, v, k2, v2, more = match.groups()\nts = new(TraceState)\n"
+        "set_default(ts, k, v)\nset_default(ts, k2, v2)",
         "kv = header.replace('=', ',').split(',')\npairs = iter(kv)\n"
         "ts = new(TraceState)\ninit(ts, zip(pairs, pairs))",
         _tracestate_setup,
+    ),
+    _Trick(
+        "tracestate: entries stored by dict.setdefault",
+        "api/trace/trace_state.py _from_canonical_header",
+        "ts = new(TraceState)\nset_default(ts, k, v)\nset_default(ts, k2, v2)",
+        "ts = new(TraceState)\nupdate(ts, {k: v, k2: v2})",
+        lambda: {
+            "new": dict.__new__,
+            "set_default": dict.setdefault,
+            "update": dict.update,
+            "TraceState": trace_api.TraceState,
+            "k": "dd",
+            "v": "s:1;o:rum;p:00f067aa0ba902b7;t.dm:-4",
+            "k2": "congo",
+            "v2": "t61rcWkgMzE",
+        },
     ),
     _Trick(
         "extract: an id by unhexlify and from_bytes",

@@ -75,13 +75,22 @@ def test_decorating_with_an_unsampled_span_still_traces_later_calls(exporter):
     source.add_span_processor(SimpleExportSpanProcessor(exporter))
     tracer = source.get_tracer("t")
 
-    @tracer.start_as_current_span("job", attributes={"k": "v"})
+    linked = trace_api.SpanContext(0x1234, 0x5678, is_remote=True)
+
+    @tracer.start_as_current_span(
+        "job",
+        kind=trace_api.SpanKind.CONSUMER,
+        attributes={"k": "v"},
+        links=[trace_api.Link(linked)],
+    )
     def job():
         return 7
 
     assert job() == 7
     (span,) = exporter.get_finished_spans()
     assert span.name == "job" and dict(span.attributes) == {"k": "v"}
+    assert span.kind is trace_api.SpanKind.CONSUMER
+    assert [link.context for link in span.links] == [linked]
 
 
 def test_the_no_op_tracer_decorates_with_the_function_itself():

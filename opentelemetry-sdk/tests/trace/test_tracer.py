@@ -343,3 +343,19 @@ def test_sampler_returning_something_else_than_a_decision_is_logged(
     assert span.is_recording_events() is sampled
     assert len(exporter.get_finished_spans()) == int(sampled)
     assert "not a Decision" in caplog.text
+
+
+def test_a_decision_whose_attributes_are_none_adds_none_and_logs_nothing(exporter, caplog):
+    class NoneAttributes(sampling.Sampler):
+        def should_sample(self, *args, **kwargs):
+            decision = sampling.Decision(True)
+            decision.attributes = None  # as code that builds its decisions by hand may leave it
+            return decision
+
+    source = TracerSource(sampler=NoneAttributes(), shutdown_on_exit=False)
+    source.add_span_processor(SimpleExportSpanProcessor(exporter))
+    with caplog.at_level(logging.DEBUG):
+        span = source.get_tracer("t").start_span("s", attributes={"own": "yes"})
+    span.end()
+    assert dict(span.attributes) == {"own": "yes"}
+    assert caplog.records == []

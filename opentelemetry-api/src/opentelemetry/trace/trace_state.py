@@ -321,6 +321,7 @@ class TraceState(dict[str, str]):
 _new_dict = dict.__new__
 _dict_init = dict.__init__
 _set_item = dict.__setitem__
+_set_default = dict.setdefault
 _update = dict.update
 
 
@@ -347,13 +348,15 @@ def _from_canonical_header(header: str) -> Optional[TraceState]:
     # Built directly: __init__ would validate every entry again, and the
     # header is already the one to_header would write.
     trace_state = _new_dict(TraceState)
-    if second_key is None:
-        _set_item(trace_state, key, value)
-    elif more is None:
-        # Two members, taken from the match: cheaper than splitting the header.
-        if second_key == key:  # a key repeats: the general rules keep the first
-            return None
-        _update(trace_state, {key: value, second_key: second_value})
+    if more is None:
+        # One or two members, taken from the match: cheaper than splitting
+        # the header. dict.setdefault on the empty dict stores as
+        # dict.__setitem__ would, and its C call costs less.
+        _set_default(trace_state, key, value)
+        if second_key is not None:
+            if second_key == key:  # a key repeats: the general rules keep the first
+                return None
+            _set_default(trace_state, second_key, second_value)
     else:
         # Neither keys nor values may hold "=" or ",", so in a valid header
         # the two alternate in one split: cheaper than splitting each member.

@@ -16,7 +16,13 @@ from opentelemetry.context.propagation.tracecontexthttptextformat import (
     _parse_traceparent,
 )
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, SpanContext, TraceState
-from opentelemetry.trace.trace_state import _MAX_HEADER_LENGTH, is_valid_key, is_valid_value
+from opentelemetry.trace.trace_state import (
+    _MAX_CANONICAL_LENGTH,
+    _MAX_HEADER_LENGTH,
+    _from_canonical_header,
+    is_valid_key,
+    is_valid_value,
+)
 
 FORMAT = TraceContextHTTPTextFormat()
 HEX = "0123456789abcdef"
@@ -237,3 +243,26 @@ near_the_grammar = st.one_of(
 def test_key_and_value_patterns_accept_exactly_the_grammar(text):
     assert is_valid_key(text) == _key_by_the_grammar(text)
     assert is_valid_value(text) == _value_by_the_grammar(text)
+
+
+def _maximal_header():
+    """32 members of a 256-character key and a 256-character value: the longest valid header."""
+    return ",".join("k{:02d}".format(i) + "k" * 253 + "=" + "v" * 256 for i in range(32))
+
+
+def test_the_whole_header_match_reads_the_usual_headers_itself_and_keeps_their_text():
+    # Not handed on to the general rules (which give the same entries, but
+    # write the header again): the trace state keeps the very text it came in.
+    assert len(_maximal_header()) == _MAX_CANONICAL_LENGTH
+    for header in (
+        "congo=t61rcWkgMzE",
+        "dd=s:1;o:rum;p:00f067aa0ba902b7;t.dm:-4,congo=t61rcWkgMzE",
+        "a=1,b=2,c=3",
+        ",".join("k{}={}".format(i, i) for i in range(32)),
+        _maximal_header(),
+    ):
+        state = _from_canonical_header(header)
+        assert state is not None, header[:40]
+        assert list(state.items()) == [tuple(member.split("=")) for member in header.split(",")]
+        assert state.to_header() is header
+        assert TraceState.from_header([header]).to_header() is header

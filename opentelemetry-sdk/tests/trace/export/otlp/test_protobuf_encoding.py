@@ -11,6 +11,7 @@ plain value; kinds, names and trace flags of unexpected types.
 """
 
 import enum
+import re
 from unittest import mock
 
 import pytest
@@ -322,9 +323,11 @@ def assert_official_bytes(spans):
 
 
 def stable_id(value):
-    """A test id that is the same in every process (mutmut reruns tests by id): no addresses."""
+    """A test id the same in every process, and plain ASCII: mutmut reruns each test by its id."""
     text = repr(value)
-    return type(value).__name__ if " at 0x" in text else text
+    if " at 0x" in text:  # an address changes from one process to the next
+        text = type(value).__name__
+    return re.sub(r"[^A-Za-z0-9.+-]+", "_", text)[:60]
 
 
 # -- properties -------------------------------------------------------------
@@ -398,7 +401,7 @@ def _texts(size):
     return ["a" * size, "é" * (size // 2) + "a" * (size % 2)]
 
 
-@pytest.mark.parametrize("size", _SIZES)
+@pytest.mark.parametrize("size", _SIZES, ids=stable_id)
 def test_text_fields_of_every_length_near_a_varint_boundary(size):
     spans = []
     for text in _texts(size):
@@ -449,6 +452,7 @@ def test_large_varints_in_every_byte_count():
         {"name": 0},
         {"name": Label("label")},
         {"name": "lone \udfff surrogate"},
+        {"events": [trace_api.Event("lone \udfff surrogate", {}, 1)]},
         {"start_time": None, "end_time": 5},
         {"start_time": 5, "end_time": None},
         {"start_time": None, "end_time": None},
@@ -511,18 +515,24 @@ def test_a_scope_or_resource_that_cannot_be_encoded_costs_only_its_spans():
     good = [HandMadeSpan(name="first"), HandMadeSpan(name="last", instrumentation_info=InstrumentationInfo("b", ""))]
     bad_scope = InstrumentationInfo(Unreadable(), "1")
     bad_resource = UnreadableLabels({"a": "b"})
+    # Groups after a bad one are still written: a resource whose every span
+    # fails, then one whose labels cannot be read, then a good one.
+    only_bad_spans = Resource({"service.name": "only bad spans"})
+    good.append(HandMadeSpan(name="after", resource=Resource({"service.name": "after"})))
     spans = [
         good[0],
         HandMadeSpan(instrumentation_info=bad_scope),
         HandMadeSpan(instrumentation_info=bad_scope),
+        HandMadeSpan(resource=only_bad_spans, start_time=-1),
         HandMadeSpan(resource=bad_resource),
         HandMadeSpan(resource=bad_resource, instrumentation_info=bad_scope),
         HandMadeSpan(resource=bad_resource, instrumentation_info=InstrumentationInfo("x", "")),
         good[1],
+        good[2],
     ]
     failures = EncodingFailures()
     assert _protobuf_encoding.encode_request(spans, failures) == expected_bytes(good)
-    assert failures.dropped == 5
+    assert failures.dropped == 6
     with pytest.raises(RuntimeError):
         _protobuf_encoding.encode_request([HandMadeSpan(resource=bad_resource)])
     with pytest.raises(RuntimeError):
@@ -548,7 +558,7 @@ def test_a_request_with_no_span_left_is_empty():
 # -- the caches are bounded at exactly their limit ---------------------------
 
 
-@pytest.mark.parametrize("cache", ["_key_prefixes", "_int_values"])
+@pytest.mark.parametrize("cache", ["_key_prefixes", "_int_values"], ids=stable_id)
 def test_encoder_caches_hold_their_limit_and_start_again_past_it(cache):
     limit = _protobuf_encoding._MAX_CACHED_KEYS
     with mock.patch.object(_protobuf_encoding, cache, {}) as entries:
@@ -599,6 +609,7 @@ _UNKNOWN_FIELDS = b"\x48\x05" + b"\x51" + bytes(8) + b"\x5a\x02\x0a\x00" + b"\x6
         (b"\x12\x02\x08\x01", None),  # field 2 of the response is not partial_success
         (b"\x0a\x05\x12\x03\xffab", (0, "\ufffdab")),
     ],
+    ids=stable_id,
 )
 def test_partial_success_gives_the_rejected_count_and_message(body, expected):
     assert _protobuf_encoding.decode_partial_success(body) == expected
@@ -614,6 +625,7 @@ def test_partial_success_gives_the_rejected_count_and_message(body, expected):
         (_UNKNOWN_FIELDS + b"\x12\x02ok", "ok"),
         (b"\x12\x03\xffab", "\ufffdab"),
     ],
+    ids=stable_id,
 )
 def test_error_message_is_the_status_message(body, message):
     assert _protobuf_encoding.decode_error_message(body) == message
@@ -630,6 +642,7 @@ def test_error_message_is_the_status_message(body, message):
         (b"\x0b", "unsupported wire type 3"),
         (b"\x0f", "unsupported wire type 7"),
     ],
+    ids=stable_id,
 )
 def test_a_body_that_is_not_a_message_raises_value_error_saying_why(body, error):
     with pytest.raises(ValueError, match="^{}$".format(error)):
