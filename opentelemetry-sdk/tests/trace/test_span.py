@@ -228,3 +228,24 @@ def test_a_parent_whose_get_context_returns_no_span_context_counts_as_no_parent(
 
     span = Span("s", trace_api.SpanContext(1, 2), parent=OddParent())  # type: ignore[arg-type]
     assert span.parent_context is None
+
+
+def test_a_span_given_a_sampler_still_sets_status_unknown_on_an_escaping_exception():
+    from opentelemetry.trace import sampling
+
+    span = Span("s", trace_api.SpanContext(1, 2), sampler=sampling.ALWAYS_ON)
+    span.start()
+    with pytest.raises(KeyError):
+        with span:
+            raise KeyError("k")
+    assert span.status.canonical_code is StatusCanonicalCode.UNKNOWN
+
+
+def test_a_lazy_event_with_a_timestamp_that_is_not_an_int_is_checked_like_any_event(caplog):
+    span = Span("s", trace_api.SpanContext(1, 2))
+    span.start()
+    with caplog.at_level(logging.WARNING):
+        span.add_lazy_event(trace_api.Event("e", {}, 1.5))  # type: ignore[arg-type]
+    (event,) = span.events
+    assert event.name == "e" and type(event.timestamp) is int and event.timestamp != 1
+    assert "1.5" in caplog.text
