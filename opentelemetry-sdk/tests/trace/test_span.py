@@ -249,3 +249,21 @@ def test_a_lazy_event_with_a_timestamp_that_is_not_an_int_is_checked_like_any_ev
     (event,) = span.events
     assert event.name == "e" and type(event.timestamp) is int and event.timestamp != 1
     assert "1.5" in caplog.text
+
+
+@pytest.mark.parametrize("links", [(), [], None])
+def test_a_span_without_links_reads_an_empty_tuple(links):
+    kwargs = {} if links is None else {"links": links}
+    span = Span("s", trace_api.SpanContext(1, 2), **kwargs)
+    assert span.links == () and type(span.links) is tuple
+
+
+def test_links_from_an_iterable_that_fails_midway_are_all_dropped_with_a_warning(caplog):
+    def links():
+        yield trace_api.Link(trace_api.SpanContext(3, 4))
+        raise OSError("stream broke")
+
+    with caplog.at_level(logging.WARNING):
+        span = Span("s", trace_api.SpanContext(1, 2), links=links())
+    assert span.links == ()
+    assert "Dropped links of type generator" in caplog.text
