@@ -80,6 +80,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         [*_OTLP_TESTS, f"{_SDK_TESTS}/trace/export/otlp/test_json_encoding.py"],
     ),
     "otlp.protobuf_encoding": ("sdk/trace/export/otlp/_protobuf_encoding.py", _OTLP_TESTS),
+    "otlp.encoding_failures": (
+        "sdk/trace/export/otlp/_encoding_failures.py",
+        [*_OTLP_TESTS, f"{_SDK_TESTS}/trace/export/otlp/test_json_encoding.py"],
+    ),
     "metrics.metric": ("sdk/metrics/metric.py", [_METRICS_TESTS]),
     "metrics.handles": ("sdk/metrics/handles.py", [_METRICS_TESTS]),
     "metrics.meter": ("sdk/metrics/meter.py", [_METRICS_TESTS]),

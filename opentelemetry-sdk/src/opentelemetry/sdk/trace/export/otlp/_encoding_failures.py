@@ -1,8 +1,11 @@
 """What an encoder left out of a request, so one bad item never costs its whole batch."""
 
-from typing import Optional
+from typing import Callable, Iterable, List, Optional, TypeVar
 
-__all__ = ["EncodingFailures", "record_failure"]
+__all__ = ["EncodingFailures", "encode_each", "record_failure"]
+
+_Item = TypeVar("_Item")
+_Encoded = TypeVar("_Encoded")
 
 
 class EncodingFailures:
@@ -31,3 +34,18 @@ def record_failure(failures: Optional[EncodingFailures], count: int, error: Exce
     if failures is None:
         raise error
     failures.add(count, error)
+
+
+def encode_each(
+    items: Iterable[_Item],
+    encode: Callable[[_Item], _Encoded],
+    failures: Optional[EncodingFailures],
+) -> List[_Encoded]:
+    """``encode`` of each item that can be encoded; each one that cannot is recorded."""
+    encoded = []
+    for item in items:
+        try:
+            encoded.append(encode(item))
+        except Exception as error:  # one bad item must not cost the batch
+            record_failure(failures, 1, error)
+    return encoded

@@ -38,7 +38,7 @@ from ._span_mapping import (
     plain_scalar,
     trace_state_header,
 )
-from ._encoding_failures import EncodingFailures, record_failure
+from ._encoding_failures import EncodingFailures, encode_each, record_failure
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
@@ -311,17 +311,6 @@ def _scope(name: str, version: str) -> str:
     return "{" + ",".join(fields) + "}"
 
 
-def _each_span(spans: List[Span], failures: Optional[EncodingFailures]) -> List[str]:
-    """The ``Span`` objects of ``spans`` that can be encoded; the others go to ``failures``."""
-    encoded = []
-    for span in spans:
-        try:
-            encoded.append(_span(span))
-        except Exception as error:  # one bad span must not cost the batch
-            record_failure(failures, 1, error)
-    return encoded
-
-
 def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] = None) -> bytes:
     """The ``ExportTraceServiceRequest`` as UTF-8 JSON, grouped by resource and scope.
 
@@ -343,7 +332,7 @@ def encode_request(spans: Sequence[Span], failures: Optional[EncodingFailures] =
             except Exception as error:
                 record_failure(failures, len(spans_of_scope), error)
                 continue
-            encoded = ",".join(_each_span(spans_of_scope, failures))
+            encoded = ",".join(encode_each(spans_of_scope, _span, failures))
             if encoded:
                 scope_spans.append(f'{{{scope_field}"spans":[{encoded}]}}')
         if scope_spans:

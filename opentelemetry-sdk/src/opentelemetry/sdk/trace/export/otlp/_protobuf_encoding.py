@@ -37,7 +37,7 @@ from ._span_mapping import (
     plain_scalar,
     trace_state_header,
 )
-from ._encoding_failures import EncodingFailures, record_failure
+from ._encoding_failures import EncodingFailures, encode_each, record_failure
 
 __all__ = ["decode_error_message", "decode_partial_success", "encode_request"]
 
@@ -490,12 +490,7 @@ def _scope_chunk(
     try:  # the spans all at once, the fast path; span by span once one fails
         span_fields = list(map(_span_field, spans))
     except Exception:
-        span_fields = []
-        for span in spans:
-            try:
-                span_fields.append(_span_field(span))
-            except Exception as error:  # one bad span must not cost the batch
-                record_failure(failures, 1, error)
+        span_fields = encode_each(spans, _span_field, failures)
     if not span_fields:
         return None
     chunk.extend(span_fields)
