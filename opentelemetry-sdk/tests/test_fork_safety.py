@@ -3,11 +3,10 @@
 import gc
 import logging
 import os
-import select
-import signal
 import weakref
 
 import pytest
+from forked_child import answer_from_a_child
 
 from opentelemetry.sdk import _fork_safety
 
@@ -31,33 +30,6 @@ class _Recorder:
         self.calls.append("reset " + self.name)
 
 
-def _in_a_child(report):
-    """Fork; the child writes ``report()`` (a str) to a pipe; return it."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: answer, then leave without pytest's cleanup
-        try:
-            os.close(read_fd)
-            os.write(write_fd, report().encode())
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    chunks = []
-    try:
-        while True:
-            ready, _, _ = select.select([read_fd], [], [], 10)
-            if not ready:
-                os.kill(pid, signal.SIGKILL)  # so the wait below is bounded too
-                raise AssertionError("the forked child did not answer in time")
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                return b"".join(chunks).decode()
-            chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-        os.waitpid(pid, 0)
-
-
 @needs_fork
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_every_lock_is_renewed_before_any_reset_runs():
@@ -70,7 +42,7 @@ def test_every_lock_is_renewed_before_any_reset_runs():
     _fork_safety.reset_after_fork(second)
     _fork_safety.renew_locks_after_fork(first)
 
-    assert _in_a_child(lambda: ",".join(calls)) == (
+    assert answer_from_a_child(lambda: ",".join(calls), timeout=10) == (
         "renew second,renew first,reset first,reset second"
     )
     assert calls == []  # the parent's objects are untouched
@@ -91,7 +63,9 @@ def test_a_failing_callback_is_reported_and_the_others_still_run():
     logger = logging.getLogger(_fork_safety.__name__)
     logger.addHandler(handler)
     try:
-        answer = _in_a_child(lambda: ",".join(calls) + "|" + ";".join(messages))
+        answer = answer_from_a_child(
+            lambda: ",".join(calls) + "|" + ";".join(messages), timeout=10
+        )
     finally:
         logger.removeHandler(handler)
 

@@ -3,12 +3,12 @@
 import itertools
 import json
 import os
-import select
 import signal
 import sys
 import threading
 
 import pytest
+from forked_child import read_all
 
 from opentelemetry.sdk.metrics.export import aggregate
 from opentelemetry.sdk.metrics.export.aggregate import (
@@ -270,19 +270,6 @@ class _Blocking:
         return other
 
 
-def _read_all(fd, timeout):
-    """What the child writes to ``fd`` until it closes it, waiting at most ``timeout`` s."""
-    chunks = []
-    while True:
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            raise AssertionError("the forked child did not answer in time")
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_child_can_update_an_aggregator_a_parent_thread_was_updating():
@@ -306,7 +293,7 @@ def test_a_forked_child_can_update_an_aggregator_a_parent_thread_was_updating():
                 os._exit(0)
         os.close(write_fd)
         try:
-            report = json.loads(_read_all(read_fd, 30) or b"{}")
+            report = json.loads(read_all(read_fd, 30) or b"{}")
         except AssertionError:
             os.kill(pid, signal.SIGKILL)  # so the wait below is bounded too
             raise

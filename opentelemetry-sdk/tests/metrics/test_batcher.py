@@ -2,11 +2,11 @@
 
 import json
 import os
-import select
 import signal
 import threading
 
 import pytest
+from forked_child import read_all
 
 from opentelemetry.sdk import metrics
 from opentelemetry.sdk.metrics.export import MetricRecord
@@ -183,19 +183,6 @@ class _GatedBatcher(metrics.UngroupedBatcher):
         return _GatedCounterAggregator()
 
 
-def _read_all(fd, timeout):
-    """What the child writes to ``fd`` until it closes it, waiting at most ``timeout`` s."""
-    chunks = []
-    while True:
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            raise AssertionError("the forked child did not answer in time")
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
 def _export_in_child(meter, handle):
     handle.add(1)
     meter.collect()
@@ -242,7 +229,7 @@ def test_a_forked_child_collects_while_a_parent_collection_held_the_batcher_and_
                 os._exit(0)
         os.close(write_fd)
         try:
-            report = json.loads(_read_all(read_fd, 30) or b"{}")
+            report = json.loads(read_all(read_fd, 30) or b"{}")
         except AssertionError:
             os.kill(pid, signal.SIGKILL)  # so the wait below is bounded too
             raise

@@ -3,7 +3,6 @@
 import atexit
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -11,6 +10,7 @@ import textwrap
 import threading
 
 import pytest
+from forked_child import read_all
 
 from opentelemetry.sdk import metrics
 from opentelemetry.sdk.metrics.export import (
@@ -374,19 +374,6 @@ def test_shutdown_waits_for_a_hung_export_only_its_timeout_then_skips_the_last_e
     assert not controller.is_alive()
 
 
-def _read_all(fd, timeout):
-    """What the child writes to ``fd`` until it closes it, waiting at most ``timeout`` s."""
-    chunks = []
-    while True:
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            raise AssertionError("the forked child did not answer in time")
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
 def _push_controller_threads():
     return [(t.name, t.daemon) for t in threading.enumerate() if t.name == "PushController"]
 
@@ -417,7 +404,7 @@ def test_a_forked_child_ticks_on_a_daemon_thread_of_its_own_and_shuts_it_down(me
             os._exit(0)
     os.close(write_fd)
     try:
-        report = json.loads(_read_all(read_fd, 30) or b"{}")
+        report = json.loads(read_all(read_fd, 30) or b"{}")
     except AssertionError:
         os.kill(pid, signal.SIGKILL)  # so the wait below is bounded too
         raise

@@ -2,11 +2,10 @@
 
 import logging
 import os
-import select
-import signal
 from collections import OrderedDict
 
 import pytest
+from forked_child import answer_from_a_child
 
 from opentelemetry import metrics as metrics_api
 from opentelemetry.sdk import metrics
@@ -596,33 +595,6 @@ def test_new_meter_has_no_controllers_and_no_metrics(meter):
     assert meter.batcher.checkpoint_set() == []
 
 
-def _answer_from_a_child(answer):
-    """Fork; the child writes ``answer()`` (a str) to a pipe; return it (bounded waits)."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: answer, then leave without pytest's cleanup
-        try:
-            os.close(read_fd)
-            os.write(write_fd, answer().encode())
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    chunks = []
-    try:
-        while True:
-            ready, _, _ = select.select([read_fd], [], [], 30)
-            if not ready:
-                os.kill(pid, signal.SIGKILL)  # so the wait below is bounded too
-                raise AssertionError("the forked child did not answer in time")
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                return b"".join(chunks).decode()
-            chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-        os.waitpid(pid, 0)
-
-
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_forked_child_collects_only_what_it_measured_itself(meter):
@@ -639,7 +611,7 @@ def test_forked_child_collects_only_what_it_measured_itself(meter):
         measure.record(3, second)
         return repr(sorted(values(meter).items()))
 
-    assert _answer_from_a_child(in_child) == repr(
+    assert answer_from_a_child(in_child) == repr(
         sorted(
             {
                 ("c", (("k", "a"),)): 2,

@@ -2,11 +2,11 @@
 
 import os
 import random
-import select
 import signal
 import threading
 
 import pytest
+from forked_child import read_all
 
 from opentelemetry.sdk.trace import TracerSource, generate_span_id, generate_trace_id
 from opentelemetry.sdk.trace import ids
@@ -62,19 +62,6 @@ def test_spans_of_one_source_get_distinct_ids():
     assert len({s.context.trace_id for s in spans}) == 500
 
 
-def _read_all(fd, timeout):
-    """What the child writes to ``fd`` until it closes it, waiting at most ``timeout`` s."""
-    chunks = []
-    while True:
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            raise AssertionError("the forked child did not answer in time")
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_child_does_not_repeat_the_parents_ids():
@@ -93,7 +80,7 @@ def test_a_forked_child_does_not_repeat_the_parents_ids():
     parent_ids = [generate_trace_id() for _ in range(count)]
     parent_ids += [generate_span_id() for _ in range(count)]
     try:
-        child_ids = [int(text) for text in _read_all(read_fd, 10).split()]
+        child_ids = [int(text) for text in read_all(read_fd, 10).split()]
     except AssertionError:
         os.kill(pid, signal.SIGKILL)  # so the wait below is bounded too
         raise
