@@ -1,8 +1,8 @@
 """Fixtures of the OTLP exporter tests beyond the plain receiver (``tests/support/otlp_receiver.py``).
 
-A receiver behind TLS with the test certificates in ``certs/``, a port that
-refuses connections, and a clock on which the exporter's waits are recorded
-instead of waited.
+Retries with a short backoff, a receiver behind TLS with the test
+certificates in ``certs/``, a port that refuses connections, and a clock on
+which the exporter's waits are recorded instead of waited.
 """
 
 import functools
@@ -14,7 +14,16 @@ from typing import List
 import pytest
 from otlp_receiver import OTLPReceiver
 
+from opentelemetry.sdk.trace.export.otlp import _http_sender
+
 CERTS = Path(__file__).resolve().parent / "certs"
+
+
+@pytest.fixture
+def short_backoff(monkeypatch):
+    """Retries after about 10 ms, so retry tests take no time."""
+    monkeypatch.setattr(_http_sender, "BACKOFF_BASE_SECONDS", 0.01)
+    monkeypatch.setattr(_http_sender, "BACKOFF_CAP_SECONDS", 0.02)
 
 
 @pytest.fixture

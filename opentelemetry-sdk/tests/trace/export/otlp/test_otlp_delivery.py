@@ -28,13 +28,6 @@ def make_spans(count=3):
 
 
 @pytest.fixture
-def short_backoff(monkeypatch):
-    """Retries after about 10 ms, so retry tests take no time."""
-    monkeypatch.setattr(_http_sender, "BACKOFF_BASE_SECONDS", 0.01)
-    monkeypatch.setattr(_http_sender, "BACKOFF_CAP_SECONDS", 0.02)
-
-
-@pytest.fixture
 def endless_backoff(monkeypatch):
     """A backoff past any test's timeout: only something else can allow a retry."""
     monkeypatch.setattr(_http_sender, "BACKOFF_BASE_SECONDS", 600.0)

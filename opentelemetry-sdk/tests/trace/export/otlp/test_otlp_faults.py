@@ -46,13 +46,6 @@ def make_spans(count=3):
     return spans
 
 
-@pytest.fixture
-def short_backoff(monkeypatch):
-    """Retries after about 10 ms."""
-    monkeypatch.setattr(_http_sender, "BACKOFF_BASE_SECONDS", 0.01)
-    monkeypatch.setattr(_http_sender, "BACKOFF_CAP_SECONDS", 0.02)
-
-
 class TricklingServer:
     """Answers each request with ``head``, then one byte every ``interval`` seconds.
 
